@@ -18,6 +18,8 @@ const common = {
   minify: production,
   logLevel: 'info',
   absWorkingDir: root,
+  // Prefer ES modules: jsonc-parser's UMD build hides its requires from the bundler.
+  mainFields: ['module', 'main'],
   // The TypeScript compiler is bundled once per entry that needs it (server, CLI); it warns
   // about its own dynamic requires, which are never taken on our paths.
   logOverride: { 'require-resolve-not-external': 'silent', 'empty-import-meta': 'silent' },

@@ -108,19 +108,26 @@ export const DEFAULT_EXCLUDE = [
   '**/*.d.ts',
 ];
 
-export const DEFAULT_TEST_FILES = ['**/*.test.ts', '**/*.spec.ts', '**/test/**', '**/tests/**', '**/__tests__/**'];
+export const DEFAULT_TEST_FILES = ['**/*.test.ts', '**/*.spec.ts', '**/test_*.py', '**/*_test.py', '**/test/**', '**/tests/**', '**/__tests__/**'];
 
 export function seedConventions(): Conventions {
   return {
     profiles: ['seed'],
     baseClasses: ['EventBase'],
-    eventTypeProperties: ['eventType'],
+    eventTypeProperties: ['eventType', 'event_type'],
     superKeyArgument: true,
-    handlerDecorators: [{ name: 'eventHandler', keyArg: 0 }],
-    registrations: [{ name: 'subscribeToEvent', keyArg: 0, handlerArg: 1 }],
+    handlerDecorators: [
+      { name: 'eventHandler', keyArg: 0 },
+      { name: 'event_handler', keyArg: 0 },
+    ],
+    registrations: [
+      { name: 'subscribeToEvent', keyArg: 0, handlerArg: 1 },
+      { name: 'subscribe_to_event', keyArg: 0, handlerArg: 1 },
+    ],
     publishes: [
       { name: 'publish', kind: 'instance' },
       { name: 'publishEvent', kind: 'function', argument: 0, argumentIs: 'event' },
+      { name: 'publish_event', kind: 'function', argument: 0, argumentIs: 'event' },
     ],
     modulesRoots: ['src/modules', 'app/modules'],
     naming: {

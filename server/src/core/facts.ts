@@ -156,6 +156,8 @@ export interface FileFacts {
   syntaxErrors: number;
   /** True for test files (by the conventions' test globs). */
   isTest: boolean;
+  /** Set when the file could not be parsed at all (e.g. nesting too deep); the reason. */
+  parseFailure?: string;
 }
 
 export function emptyFacts(path: string, language: Language): FileFacts {

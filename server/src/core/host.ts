@@ -1,0 +1,118 @@
+/**
+ * The file system as the core sees it: finding source files and reading them as text.
+ * Never follows a directory symlink twice (no loops), never throws: what cannot be read
+ * is reported as skipped with a reason.
+ */
+import * as fs from 'node:fs';
+import { GlobSet, relativePath, slash } from './text';
+
+export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.py'];
+
+export interface Skipped {
+  file: string;
+  reason: string;
+}
+
+export interface ScanResult {
+  files: string[];
+  skipped: Skipped[];
+}
+
+/** Directories never worth entering, whatever the configured excludes say. */
+const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode-test', '__pycache__', '.venv', 'venv', '.mypy_cache', '.pytest_cache']);
+
+export function isSourcePath(path: string): boolean {
+  if (path.endsWith('.d.ts')) return false;
+  for (const ext of SOURCE_EXTENSIONS) if (path.endsWith(ext)) return true;
+  return false;
+}
+
+export function scanWorkspace(root: string, exclude: GlobSet): ScanResult {
+  const files: string[] = [];
+  const skipped: Skipped[] = [];
+  const seenDirs = new Set<string>();
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+    } catch {
+      continue;
+    }
+    if (seenDirs.has(real)) continue; // a symlink loop or a second way into the same folder
+    seenDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({ file: relativePath(root, dir), reason: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? e}` });
+      continue;
+    }
+    for (const entry of entries) {
+      const path = `${dir}/${entry.name}`;
+      const rel = relativePath(root, path);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = fs.statSync(path);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          skipped.push({ file: rel, reason: 'broken symbolic link' });
+          continue;
+        }
+      }
+      if (isDir) {
+        if (ALWAYS_SKIPPED_DIRS.has(entry.name) || exclude.matches(rel + '/')) continue;
+        stack.push(path);
+      } else if (isFile && isSourcePath(path) && !exclude.matches(rel)) {
+        files.push(path);
+      }
+    }
+  }
+  files.sort();
+  return { files, skipped };
+}
+
+export type ReadResult = { text: string } | { skipped: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Reads a source file as text: binary files and files over the size limit are skipped with a reason. */
+export function readSourceFile(path: string, maxSize: number): ReadResult {
+  let buf: Buffer;
+  try {
+    const st = fs.statSync(path);
+    if (st.size > maxSize) return { skipped: `larger than the ${formatBytes(maxSize)} limit (${formatBytes(st.size)}); raise "maxFileSize" in .eventflow.json to index it` };
+    buf = fs.readFileSync(path);
+  } catch (e) {
+    return { skipped: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  return decodeSource(buf);
+}
+
+export function decodeSource(buf: Uint8Array): ReadResult {
+  const probe = Math.min(buf.length, 8192);
+  for (let i = 0; i < probe; i++) if (buf[i] === 0) return { skipped: 'binary content (NUL bytes), not a text file' };
+  let text = decoder.decode(buf);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // editors drop the BOM too, so offsets agree
+  return { text };
+}
+
+export function readTextFile(path: string): string | undefined {
+  try {
+    return fs.readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function toPosixPath(p: string): string {
+  return slash(p);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.round(n / 1024)} KB`;
+}

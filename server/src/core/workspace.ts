@@ -1,0 +1,642 @@
+/**
+ * The workspace index: every source file's facts, the resolved event graph and the
+ * diagnostics, kept up to date incrementally. The CLI indexes once; the language server
+ * keeps one per workspace folder and feeds it edits.
+ *
+ * Incrementality: an edit re-extracts only the edited files. When no file's declarations
+ * (its "surface": imports, exports, classes, constants) changed, only those files are
+ * re-resolved and only the keys they touch are re-checked; otherwise resolution caches are
+ * dropped and every file with facts is re-resolved (rare: typing inside an event class).
+ */
+import type { Conventions } from './conventions';
+import { extractFile, isPython, mayMatter, preparePython } from './extract/index';
+import type { FileFacts, KeyExpr, Span } from './facts';
+import {
+  EMPTY_CONTRIBUTION,
+  EventGraph,
+  contributionKeys,
+  type EventDeclaration,
+  type EventHandler,
+  type EventPublisher,
+  type FileContribution,
+  type Flow,
+  type KeyRef,
+  type Unresolved,
+} from './graph';
+import { decodeSource, readSourceFile, readTextFile, scanWorkspace, isSourcePath, type Skipped } from './host';
+import { Resolver } from './resolve';
+import { diagnoseCycles, diagnoseKey, diagnoseUnresolved, type CoreDiagnostic } from './rules';
+import { computeLineStarts, GlobSet, relativePath } from './text';
+
+export interface FileEntry {
+  path: string;
+  rel: string;
+  module?: string;
+  isTest: boolean;
+  /** Facts, once extracted (eagerly when the pre-filter says the file may matter, else on demand). */
+  facts?: FileFacts;
+  lineStarts?: number[];
+  /** Why the file is not indexed, if it is not. */
+  skipped?: string;
+  /** The surface signature of the facts, to tell whether an edit changed declarations. */
+  surface?: string;
+  contribution: FileContribution;
+}
+
+export interface FileChange {
+  path: string;
+  /** The new text; `null` when the file was deleted; `undefined` to read it from disk. */
+  text?: string | null;
+}
+
+export interface UpdateResult {
+  /** Files whose diagnostics may have changed. */
+  diagnosticsChanged: string[];
+  /** True when events, publishers, handlers or flows changed. */
+  graphChanged: boolean;
+}
+
+export interface IndexStats {
+  filesScanned: number;
+  filesParsed: number;
+  durationMs: number;
+}
+
+export interface IndexOptions {
+  root: string;
+  conventions: Conventions;
+  /** Where the Python grammar's .wasm files are (next to the bundle). */
+  wasmDirs?: string[];
+  /** Source roots for Python imports (absolute). */
+  pythonSourceRoots?: string[];
+  /** Resolves Python modules; set by the caller that knows the source roots. */
+  resolvePythonModule?: (fromFile: string, specifier: string) => string | undefined;
+  /** Reports progress of the cold index. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export class WorkspaceIndex {
+  readonly root: string;
+  readonly files = new Map<string, FileEntry>();
+  readonly graph = new EventGraph();
+  readonly skipped: Skipped[] = [];
+  stats: IndexStats = { filesScanned: 0, filesParsed: 0, durationMs: 0 };
+  private conventions: Conventions;
+  private readonly resolver: Resolver;
+  private exclude: GlobSet;
+  private tests: GlobSet;
+  /** Open documents: their text wins over disk. */
+  private readonly overlays = new Map<string, string>();
+  /** Diagnostics by owner (`key:…`, `file:…`, `cycles`), then by file. */
+  private readonly byOwner = new Map<string, CoreDiagnostic[]>();
+  private readonly byFile = new Map<string, Map<string, CoreDiagnostic[]>>();
+  private flowSignature = '';
+
+  constructor(private readonly options: IndexOptions) {
+    this.root = options.root.replace(/\/+$/, '') || '/';
+    this.conventions = options.conventions;
+    this.exclude = new GlobSet(options.conventions.exclude);
+    this.tests = new GlobSet(options.conventions.testFiles);
+    this.resolver = new Resolver(
+      {
+        root: this.root,
+        isSourceFile: (p) => this.files.has(p) && !this.files.get(p)!.skipped,
+        factsOf: (p) => this.factsOf(p),
+        readFile: (p) => readTextFile(p),
+        resolvePythonModule: options.resolvePythonModule,
+      },
+      options.conventions,
+    );
+  }
+
+  get currentConventions(): Conventions {
+    return this.conventions;
+  }
+
+  /** Scans the workspace and indexes every file; `extraFiles` are added even if not found by the scan. */
+  async indexAll(): Promise<void> {
+    const started = performance.now();
+    const scan = scanWorkspace(this.root, this.exclude);
+    this.skipped.push(...scan.skipped);
+    if (scan.files.some(isPython)) await preparePython(this.options.wasmDirs);
+    for (const path of scan.files) this.files.set(path, this.newEntry(path));
+    let done = 0;
+    const total = scan.files.length;
+    for (const path of scan.files) {
+      const entry = this.files.get(path)!;
+      const text = this.overlays.get(path) ?? this.read(entry);
+      if (text !== undefined && (this.overlays.has(path) || mayMatter(path, text, this.conventions))) this.extract(entry, text);
+      if (++done % 500 === 0) this.options.onProgress?.(done, total);
+    }
+    this.options.onProgress?.(total, total);
+    this.resolveAll();
+    this.stats = { filesScanned: total, filesParsed: this.parsedCount(), durationMs: Math.round(performance.now() - started) };
+  }
+
+  /** Sets the text of an open document (it wins over disk) and updates the index. */
+  setOverlay(path: string, text: string): UpdateResult {
+    this.overlays.set(path, text);
+    return this.update([{ path, text }]);
+  }
+
+  /** Forgets an open document's text; the file is re-read from disk. */
+  removeOverlay(path: string): UpdateResult {
+    if (!this.overlays.delete(path)) return { diagnosticsChanged: [], graphChanged: false };
+    return this.update([{ path }]);
+  }
+
+  hasOverlay(path: string): boolean {
+    return this.overlays.has(path);
+  }
+
+  /** The current text of a file: the open document's, else the disk's. */
+  textOf(path: string): string | undefined {
+    const overlay = this.overlays.get(path);
+    if (overlay !== undefined) return overlay;
+    const entry = this.files.get(path);
+    const r = readSourceFile(path, this.conventions.maxFileSize);
+    return entry && 'text' in r ? r.text : undefined;
+  }
+
+  /** Applies file changes (edits, creations, deletions) and re-derives what they affect. */
+  update(changes: readonly FileChange[]): UpdateResult {
+    let filesAddedOrRemoved = false;
+    let surfaceChanged = false;
+    const changed: FileEntry[] = [];
+    for (const change of changes) {
+      const path = change.path;
+      if (!isSourcePath(path)) continue;
+      const rel = relativePath(this.root, path);
+      if (rel === path || this.exclude.matches(rel)) continue;
+      let entry = this.files.get(path);
+      if (change.text === null || (change.text === undefined && !this.overlays.has(path) && !existsOnDisk(path))) {
+        if (this.overlays.has(path)) continue; // an open document outlives its file on disk
+        if (!entry) continue;
+        this.files.delete(path);
+        changed.push({ ...entry, facts: undefined, contribution: EMPTY_CONTRIBUTION, skipped: 'deleted' });
+        this.dropContribution(entry);
+        filesAddedOrRemoved = true;
+        continue;
+      }
+      if (!entry) {
+        entry = this.newEntry(path);
+        this.files.set(path, entry);
+        filesAddedOrRemoved = true;
+      }
+      const text = change.text ?? this.overlays.get(path) ?? this.read(entry);
+      const oldSurface = entry.surface;
+      const wasParsed = entry.facts !== undefined;
+      entry.skipped = undefined;
+      if (text === undefined) {
+        entry.facts = undefined;
+        entry.surface = undefined;
+      } else if (wasParsed || this.overlays.has(path) || mayMatter(path, text, this.conventions)) {
+        this.extract(entry, text);
+      } else {
+        entry.facts = undefined;
+        entry.surface = undefined;
+      }
+      if (entry.surface !== oldSurface) surfaceChanged = true;
+      changed.push(entry);
+    }
+    if (changed.length === 0) return { diagnosticsChanged: [], graphChanged: false };
+    if (filesAddedOrRemoved || surfaceChanged) {
+      if (filesAddedOrRemoved) this.resolver.clearAll();
+      else this.resolver.clearSymbols();
+      const before = this.graphSignature();
+      const diagnosticsChanged = this.resolveAll(changed.map((e) => e.path));
+      return { diagnosticsChanged, graphChanged: before !== this.graphSignature() };
+    }
+    return this.resolveSome(changed);
+  }
+
+  /** Replaces the conventions (a changed `.eventflow.json` or setting) and re-indexes everything. */
+  async reconfigure(conventions: Conventions): Promise<void> {
+    this.conventions = conventions;
+    this.exclude = new GlobSet(conventions.exclude);
+    this.tests = new GlobSet(conventions.testFiles);
+    this.resolver.setConventions(conventions);
+    this.files.clear();
+    this.graph.clear();
+    this.byOwner.clear();
+    this.byFile.clear();
+    this.skipped.length = 0;
+    this.resolver.clearAll();
+    await this.indexAll();
+  }
+
+  // ── Queries ──────────────────────────────────────────────────────────────────────────
+
+  diagnosticsOf(path: string): CoreDiagnostic[] {
+    const owners = this.byFile.get(path);
+    if (!owners) return [];
+    return sortDiagnostics([...owners.values()].flat());
+  }
+
+  allDiagnostics(): CoreDiagnostic[] {
+    const out: CoreDiagnostic[] = [];
+    for (const owners of this.byFile.values()) for (const list of owners.values()) out.push(...list);
+    return sortDiagnostics(out);
+  }
+
+  filesWithDiagnostics(): string[] {
+    return [...this.byFile.keys()].filter((f) => this.byFile.get(f)!.size > 0);
+  }
+
+  lineStartsOf(path: string): number[] | undefined {
+    const entry = this.files.get(path);
+    if (entry?.lineStarts) return entry.lineStarts;
+    const text = this.textOf(path);
+    return text === undefined ? undefined : computeLineStarts(text);
+  }
+
+  moduleOf(path: string): string | undefined {
+    return this.files.get(path)?.module ?? moduleOfPath(relativePath(this.root, path), this.conventions.modulesRoots);
+  }
+
+  /** The modules of the workspace (folders under a modules root that hold source files). */
+  modules(): string[] {
+    const set = new Set<string>();
+    for (const e of this.files.values()) if (e.module) set.add(e.module);
+    return [...set].sort();
+  }
+
+  /** What stands for an event at an offset of a file, innermost first. */
+  refAt(path: string, offset: number): KeyRef | undefined {
+    const entry = this.files.get(path);
+    if (!entry) return undefined;
+    let best: KeyRef | undefined;
+    for (const r of entry.contribution.refs) {
+      if (offset >= r.span.start && offset <= r.span.end) {
+        if (!best || r.span.end - r.span.start < best.span.end - best.span.start) best = r;
+      }
+    }
+    return best;
+  }
+
+  refsOf(path: string): readonly KeyRef[] {
+    return this.files.get(path)?.contribution.refs ?? [];
+  }
+
+  /** Every literal occurrence of a key in the workspace (for rename). */
+  literalRefs(key: string): { file: string; ref: KeyRef }[] {
+    const out: { file: string; ref: KeyRef }[] = [];
+    for (const [file, entry] of this.files) for (const ref of entry.contribution.refs) if (ref.literal && ref.key === key) out.push({ file, ref });
+    return out;
+  }
+
+  factsOfFile(path: string): FileFacts | undefined {
+    return this.factsOf(path);
+  }
+
+  /** Resolves a key expression as written in a file. */
+  resolveKeyIn(path: string, expr: KeyExpr) {
+    return this.resolver.resolveKey(path, expr);
+  }
+
+  /** Problems found in tsconfig files while resolving modules. */
+  configProblems() {
+    return this.resolver.configProblems;
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────
+
+  private newEntry(path: string): FileEntry {
+    const rel = relativePath(this.root, path);
+    const entry: FileEntry = { path, rel, isTest: this.tests.matches(rel), contribution: EMPTY_CONTRIBUTION };
+    const module = moduleOfPath(rel, this.conventions.modulesRoots);
+    if (module) entry.module = module;
+    return entry;
+  }
+
+  private read(entry: FileEntry): string | undefined {
+    const r = readSourceFile(entry.path, this.conventions.maxFileSize);
+    if ('skipped' in r) {
+      entry.skipped = r.skipped;
+      this.skipped.push({ file: entry.rel, reason: r.skipped });
+      return undefined;
+    }
+    return r.text;
+  }
+
+  private extract(entry: FileEntry, text: string): void {
+    const facts = extractFile(entry.path, text, this.conventions);
+    if ('skipped' in facts) {
+      entry.skipped = facts.skipped;
+      entry.facts = undefined;
+      entry.surface = undefined;
+      this.skipped.push({ file: entry.rel, reason: facts.skipped });
+      return;
+    }
+    facts.isTest = entry.isTest;
+    if (facts.parseFailure) this.skipped.push({ file: entry.rel, reason: facts.parseFailure });
+    entry.facts = facts;
+    entry.lineStarts = computeLineStarts(text);
+    entry.surface = surfaceOf(facts);
+  }
+
+  /** Facts of a file, extracted on demand when the pre-filter skipped it (a constants file, a barrel). */
+  private factsOf(path: string): FileFacts | undefined {
+    const entry = this.files.get(path);
+    if (!entry || entry.skipped) return undefined;
+    if (!entry.facts) {
+      const text = this.overlays.get(path) ?? this.read(entry);
+      if (text !== undefined) this.extract(entry, text);
+    }
+    return entry.facts;
+  }
+
+  private parsedCount(): number {
+    let n = 0;
+    for (const e of this.files.values()) if (e.facts) n++;
+    return n;
+  }
+
+  private dropContribution(entry: FileEntry): void {
+    this.graph.remove(entry.path, entry.contribution);
+    entry.contribution = EMPTY_CONTRIBUTION;
+  }
+
+  /** Re-resolves every file with facts and re-runs every rule. Returns files whose diagnostics changed. */
+  private resolveAll(extraChanged: string[] = []): string[] {
+    this.graph.clear();
+    // Snapshot: resolution may extract more files on demand while we iterate.
+    const entries = [...this.files.values()];
+    for (const entry of entries) {
+      entry.contribution = entry.facts ? this.contribute(entry) : EMPTY_CONTRIBUTION;
+      if (entry.contribution !== EMPTY_CONTRIBUTION) this.graph.add(entry.path, entry.contribution);
+    }
+    const changedFiles = new Set<string>(extraChanged);
+    // Owners that no longer exist must be cleared too.
+    const owners = new Set<string>(this.byOwner.keys());
+    for (const key of this.graph.events.keys()) owners.add(`key:${key}`);
+    for (const file of this.graph.unresolved.keys()) owners.add(`file:${file}`);
+    owners.add('cycles');
+    for (const owner of owners) this.recheck(owner, changedFiles);
+    this.flowSignature = flowSignatureOf(this.graph);
+    return [...changedFiles];
+  }
+
+  /** Re-resolves only the changed files (their declarations did not change). */
+  private resolveSome(changed: FileEntry[]): UpdateResult {
+    const touchedKeys = new Set<string>();
+    const touchedFiles = new Set<string>();
+    const declaredBefore = new Map<string, boolean>();
+    const isDeclared = (key: string) => (this.graph.events.get(key)?.declarations.length ?? 0) > 0;
+    let graphChanged = false;
+    for (const entry of changed) {
+      const old = entry.contribution;
+      const next = entry.facts ? this.contribute(entry) : EMPTY_CONTRIBUTION;
+      if (contributionSignature(old) !== contributionSignature(next)) graphChanged = true;
+      for (const k of [...contributionKeys(old), ...contributionKeys(next)]) if (!declaredBefore.has(k)) declaredBefore.set(k, isDeclared(k));
+      for (const k of this.graph.remove(entry.path, old)) touchedKeys.add(k);
+      entry.contribution = next;
+      for (const k of this.graph.add(entry.path, next)) touchedKeys.add(k);
+      touchedFiles.add(entry.path);
+    }
+    const changedFiles = new Set<string>(touchedFiles);
+    for (const key of touchedKeys) this.recheck(`key:${key}`, changedFiles);
+    for (const file of touchedFiles) this.recheck(`file:${file}`, changedFiles);
+    const flows = flowSignatureOf(this.graph);
+    if (flows !== this.flowSignature) {
+      this.flowSignature = flows;
+      this.recheck('cycles', changedFiles);
+    }
+    // A key declared or no longer declared changes the "did you mean" of every unknown key.
+    if ([...declaredBefore].some(([key, was]) => was !== isDeclared(key))) {
+      for (const key of this.graph.events.keys()) if (!touchedKeys.has(key)) this.recheck(`key:${key}`, changedFiles);
+    }
+    return { diagnosticsChanged: [...changedFiles], graphChanged };
+  }
+
+  /** Recomputes one owner's diagnostics and records which files they touched. */
+  private recheck(owner: string, changedFiles: Set<string>): void {
+    const next = this.diagnose(owner);
+    const prev = this.byOwner.get(owner) ?? [];
+    for (const d of prev) {
+      changedFiles.add(d.file);
+      this.byFile.get(d.file)?.delete(owner);
+    }
+    if (next.length) this.byOwner.set(owner, next);
+    else this.byOwner.delete(owner);
+    const grouped = new Map<string, CoreDiagnostic[]>();
+    for (const d of next) {
+      changedFiles.add(d.file);
+      const list = grouped.get(d.file);
+      if (list) list.push(d);
+      else grouped.set(d.file, [d]);
+    }
+    for (const [file, list] of grouped) {
+      let owners = this.byFile.get(file);
+      if (!owners) this.byFile.set(file, (owners = new Map()));
+      owners.set(owner, list);
+    }
+    for (const d of prev) if (this.byFile.get(d.file)?.size === 0) this.byFile.delete(d.file);
+  }
+
+  private diagnose(owner: string): CoreDiagnostic[] {
+    if (owner === 'cycles') return diagnoseCycles(this.graph, this.conventions);
+    if (owner.startsWith('key:')) {
+      const entry = this.graph.events.get(owner.slice(4));
+      return entry ? diagnoseKey(entry, this.conventions, () => this.declaredKeys()) : [];
+    }
+    if (owner.startsWith('file:')) return diagnoseUnresolved(this.graph.unresolved.get(owner.slice(5)) ?? [], this.conventions);
+    return [];
+  }
+
+  private *declaredKeys(): Iterable<string> {
+    for (const e of this.graph.events.values()) if (e.declarations.length) yield e.key;
+  }
+
+  private graphSignature(): string {
+    let s = '';
+    for (const key of this.graph.keys()) {
+      const e = this.graph.events.get(key)!;
+      s += `${key}:${e.declarations.length}/${e.publishers.length}/${e.handlers.length};`;
+    }
+    return s + flowSignatureOf(this.graph);
+  }
+
+  /** Resolves one file's facts into its contribution to the graph. */
+  private contribute(entry: FileEntry): FileContribution {
+    const facts = entry.facts!;
+    const file = entry.path;
+    const module = entry.module;
+    const at = (span: Span) => (module ? { file, span, module } : { file, span });
+    const c: FileContribution = { declarations: [], publishers: [], handlers: [], unresolved: [], flows: [], refs: [] };
+
+    for (const cls of facts.classes) {
+      if (cls.extends.length === 0) continue;
+      const info = this.resolver.eventInfo({ file, decl: cls });
+      if (!info.isEvent || info.key === undefined) continue;
+      const decl: EventDeclaration = { ...at(cls.span), key: info.key, name: cls.name, nameSpan: cls.nameSpan, fields: cls.fields, isTest: entry.isTest };
+      if (cls.eventType?.kind === 'literal') decl.keySpan = cls.eventType.span;
+      c.declarations.push(decl);
+      c.refs.push({ span: cls.nameSpan, key: info.key, role: 'class', literal: false });
+      if (cls.eventType) c.refs.push({ span: cls.eventType.span, key: info.key, role: 'declaration', literal: cls.eventType.kind === 'literal' });
+    }
+
+    const publishesByFunction = new Map<string, EventPublisher[]>();
+    for (const site of facts.publishes) {
+      let key: string | undefined;
+      let reason: string | undefined;
+      if (site.target.kind === 'class') {
+        const cls = this.resolver.resolveClass(file, site.target.path);
+        if (!cls) {
+          // `x.publish()` on a class we do not know is not one of our events; `publishEvent(x)` is.
+          reason = `class '${site.target.path.join('.')}' is not declared in the workspace`;
+        } else {
+          const info = this.resolver.eventInfo(cls);
+          if (!info.isEvent) continue; // a `publish()` on something that is not an event
+          if (info.key === undefined) reason = info.keyProblem ?? `event class '${cls.decl.name}' declares no event type`;
+          else key = info.key;
+        }
+      } else if (site.target.kind === 'key') {
+        const k = this.resolver.resolveKey(file, site.target.key);
+        if ('key' in k) {
+          key = k.key;
+          c.refs.push({ span: site.target.key.span, key, role: 'publish', literal: site.target.key.kind === 'literal' });
+        } else reason = k.unresolved;
+      } else reason = site.target.reason;
+      if (key === undefined) {
+        c.unresolved.push({ ...at(site.span), kind: 'publish', text: site.text, reason: reason ?? 'unknown' });
+        continue;
+      }
+      const pub: EventPublisher = { ...at(site.span), key, text: site.text, isTest: entry.isTest };
+      if (site.inFunction) {
+        pub.inFunction = site.inFunction;
+        const list = publishesByFunction.get(site.inFunction);
+        if (list) list.push(pub);
+        else publishesByFunction.set(site.inFunction, [pub]);
+      }
+      c.publishers.push(pub);
+      c.refs.push({ span: site.span, key, role: 'publish', literal: false });
+    }
+
+    const calls = new Map(facts.functions.map((f) => [f.id, f.calls]));
+    for (const site of facts.handlers) {
+      let paramKey: string | undefined;
+      if (site.paramType) {
+        const cls = this.resolver.resolveClass(file, site.paramType);
+        const info = cls ? this.resolver.eventInfo(cls) : undefined;
+        if (info?.isEvent && info.key !== undefined) paramKey = info.key;
+      }
+      for (const keyExpr of site.keys) {
+        const k = this.resolver.resolveKey(file, keyExpr);
+        if (!('key' in k)) {
+          c.unresolved.push({ ...at(site.span), kind: 'handler', text: site.name, reason: k.unresolved });
+          continue;
+        }
+        const handler: EventHandler = {
+          ...at(site.span),
+          key: k.key,
+          name: site.name,
+          nameSpan: site.nameSpan,
+          async: site.async,
+          via: site.via,
+          keySpan: keyExpr.span,
+          isTest: entry.isTest,
+        };
+        if (paramKey !== undefined) handler.paramKey = paramKey;
+        if (site.paramType) handler.paramType = site.paramType.join('.');
+        c.handlers.push(handler);
+        c.refs.push({ span: keyExpr.span, key: k.key, role: 'handler', literal: keyExpr.kind === 'literal' });
+        c.refs.push({ span: site.span, key: k.key, role: 'handler', literal: false });
+        if (site.nameSpan.start !== site.span.start) c.refs.push({ span: site.nameSpan, key: k.key, role: 'handler', literal: false });
+        if (site.functionId) {
+          for (const fnId of reachable(site.functionId, calls)) {
+            for (const pub of publishesByFunction.get(fnId) ?? []) {
+              c.flows.push({ from: k.key, to: pub.key, via: site.name, handler: at(site.nameSpan), publisher: at(pub.span) });
+            }
+          }
+        }
+      }
+    }
+
+    // Literal keys written as constants, for rename and cursor lookups.
+    for (const use of facts.keyUses) {
+      if (use.role === 'constant') c.refs.push({ span: use.span, key: use.value, role: 'constant', literal: true });
+    }
+    return c;
+  }
+}
+
+/** The function and the same-file functions it calls, transitively. */
+function reachable(start: string, calls: Map<string, string[]>): string[] {
+  const seen = new Set<string>([start]);
+  const stack = [start];
+  while (stack.length) {
+    for (const next of calls.get(stack.pop()!) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return [...seen];
+}
+
+export function moduleOfPath(rel: string, roots: readonly string[]): string | undefined {
+  const padded = '/' + rel;
+  for (const root of roots) {
+    const marker = '/' + root.replace(/^\/+|\/+$/g, '') + '/';
+    const i = padded.indexOf(marker);
+    if (i < 0) continue;
+    const rest = padded.slice(i + marker.length);
+    const slashAt = rest.indexOf('/');
+    if (slashAt > 0) return rest.slice(0, slashAt);
+  }
+  return undefined;
+}
+
+function existsOnDisk(path: string): boolean {
+  return readTextFile(path) !== undefined;
+}
+
+/** Declarations only, without positions: when this is unchanged, other files' resolution is too. */
+function surfaceOf(f: FileFacts): string {
+  return JSON.stringify([
+    f.imports.map((i) => [i.specifier, i.bindings]),
+    f.exports,
+    f.classes.map((c) => [c.name, c.extends, c.exported, c.eventType && stripSpan(c.eventType)]),
+    f.values.map((v) => [v.path, stripSpan(v.value)]),
+  ]);
+}
+
+function stripSpan(k: KeyExpr): unknown {
+  switch (k.kind) {
+    case 'literal':
+      return ['l', k.value];
+    case 'ref':
+      return ['r', k.path];
+    case 'className':
+      return ['c', k.path];
+    case 'dynamic':
+      return ['d', k.text];
+  }
+}
+
+function contributionSignature(c: FileContribution): string {
+  const parts: string[] = [];
+  for (const d of c.declarations) parts.push(`d${d.key}|${d.name}`);
+  for (const p of c.publishers) parts.push(`p${p.key}`);
+  for (const h of c.handlers) parts.push(`h${h.key}|${h.name}|${h.async}`);
+  for (const f of c.flows) parts.push(`f${f.from}>${f.to}`);
+  for (const u of c.unresolved) parts.push(`u${u.text}`);
+  return parts.join('\n');
+}
+
+function flowSignatureOf(graph: EventGraph): string {
+  return graph
+    .allFlows()
+    .map((f) => `${f.from}>${f.to}`)
+    .sort()
+    .join(',');
+}
+
+function sortDiagnostics(list: CoreDiagnostic[]): CoreDiagnostic[] {
+  return list.sort((a, b) => a.file.localeCompare(b.file) || a.span.start - b.span.start || a.code.localeCompare(b.code));
+}
+
+export { decodeSource, contributionKeys };
+export type { Flow, Unresolved };
