@@ -16,7 +16,9 @@ export interface SetupOptions {
   configFile?: string;
   profiles?: string[];
   wasmDirs?: string[];
-  /** Settings from the editor, applied over `.eventflow.json`. */
+  /** The conventions `.eventflow.json` applies over (the editor's settings); the seed profile by default. */
+  baseConventions?: Conventions;
+  /** Applied over `.eventflow.json`. */
   overrides?: Partial<Conventions>;
   onProgress?: (done: number, total: number) => void;
 }
@@ -33,7 +35,7 @@ export interface Setup {
 
 export async function createIndex(options: SetupOptions): Promise<Setup> {
   const root = options.root;
-  const loaded = loadConfig(root, options.configFile, seedConventions());
+  const loaded = loadConfig(root, options.configFile, options.baseConventions ?? seedConventions());
   const conventions: Conventions = { ...loaded.conventions, ...(options.overrides ?? {}) };
   if (options.profiles?.length) conventions.profiles = options.profiles;
   const exists = (p: string) => fs.existsSync(p);

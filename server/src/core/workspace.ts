@@ -113,20 +113,30 @@ export class WorkspaceIndex {
     return this.conventions;
   }
 
-  /** Scans the workspace and indexes every file; `extraFiles` are added even if not found by the scan. */
+  /**
+   * Scans the workspace and indexes every file. Yields to the event loop every few
+   * milliseconds so that a server stays responsive while a large workspace is indexed.
+   */
   async indexAll(): Promise<void> {
     const started = performance.now();
     const scan = scanWorkspace(this.root, this.exclude);
     this.skipped.push(...scan.skipped);
     if (scan.files.some(isPython)) await preparePython(this.options.wasmDirs);
     for (const path of scan.files) this.files.set(path, this.newEntry(path));
+    // Open documents are registered even where the scan did not find them (unsaved, new).
+    for (const path of this.overlays.keys()) if (!this.files.has(path) && isSourcePath(path)) this.files.set(path, this.newEntry(path));
+    const total = this.files.size;
     let done = 0;
-    const total = scan.files.length;
-    for (const path of scan.files) {
-      const entry = this.files.get(path)!;
-      const text = this.overlays.get(path) ?? this.read(entry);
-      if (text !== undefined && (this.overlays.has(path) || mayMatter(path, text, this.conventions))) this.extract(entry, text);
-      if (++done % 500 === 0) this.options.onProgress?.(done, total);
+    let slice = performance.now();
+    for (const entry of [...this.files.values()]) {
+      const text = this.overlays.get(entry.path) ?? this.read(entry);
+      if (text !== undefined && (this.overlays.has(entry.path) || mayMatter(entry.path, text, this.conventions))) this.extract(entry, text);
+      done++;
+      if (performance.now() - slice > 20) {
+        this.options.onProgress?.(done, total);
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
     }
     this.options.onProgress?.(total, total);
     this.resolveAll();
@@ -143,6 +153,15 @@ export class WorkspaceIndex {
   removeOverlay(path: string): UpdateResult {
     if (!this.overlays.delete(path)) return { diagnosticsChanged: [], graphChanged: false };
     return this.update([{ path }]);
+  }
+
+  /** Records an open document's text without re-deriving anything (before or during a cold index). */
+  setOverlayQuiet(path: string, text: string): void {
+    this.overlays.set(path, text);
+  }
+
+  removeOverlayQuiet(path: string): void {
+    this.overlays.delete(path);
   }
 
   hasOverlay(path: string): boolean {
@@ -342,6 +361,9 @@ export class WorkspaceIndex {
     if (!entry.facts) {
       const text = this.overlays.get(path) ?? this.read(entry);
       if (text !== undefined) this.extract(entry, text);
+      // Such a file declares no events, handlers or publishes (the pre-filter said so), but
+      // its constants' literals are places a key is written: record them for rename.
+      if (entry.facts) entry.contribution = this.contribute(entry);
     }
     return entry.facts;
   }
