@@ -151,7 +151,6 @@ async function buildFolder(folder: Folder): Promise<void> {
   try {
     const result = await folder.build(openTexts());
     publish(folder, result, []);
-    for (const file of folder.configFiles()) publishFile(folder, file);
   } catch (e) {
     connection.console.error(`Indexing ${folder.root} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     void connection.window.showErrorMessage(`Event Flow could not index ${path.basename(folder.root)}: ${e instanceof Error ? e.message : String(e)}`);

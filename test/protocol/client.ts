@@ -55,6 +55,10 @@ export class LspClient {
       client.notifications.push({ method, params });
       client.wake();
     });
+    conn.onUnhandledProgress((params) => {
+      client.notifications.push({ method: '$/progress', params });
+      client.wake();
+    });
     conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => options.settings ?? {}));
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);

@@ -172,9 +172,8 @@ export class WorkspaceIndex {
   textOf(path: string): string | undefined {
     const overlay = this.overlays.get(path);
     if (overlay !== undefined) return overlay;
-    const entry = this.files.get(path);
     const r = readSourceFile(path, this.conventions.maxFileSize);
-    return entry && 'text' in r ? r.text : undefined;
+    return 'text' in r ? r.text : undefined;
   }
 
   /** Applies file changes (edits, creations, deletions) and re-derives what they affect. */

@@ -76,8 +76,9 @@ export class Folder {
     await setup.index.indexAll();
     if (generation !== this.generation) return { diagnosticsChanged: [], graphChanged: false }; // superseded by a newer build
     this.host.log(`Indexed ${this.root}: ${setup.index.stats.filesScanned} files (${setup.index.stats.filesParsed} parsed), ${setup.index.graph.events.size} events in ${Date.now() - started} ms`);
-    const changed = new Set<string>(setup.index.filesWithDiagnostics());
-    if (previous) for (const f of previous.index.filesWithDiagnostics()) changed.add(f);
+    // Every file that had or has findings, configuration files included, is republished.
+    const changed = new Set<string>([...setup.index.filesWithDiagnostics(), ...setup.configDiagnostics().map((d) => d.file)]);
+    if (previous) for (const f of [...previous.index.filesWithDiagnostics(), ...previous.configDiagnostics().map((d) => d.file)]) changed.add(f);
     this.indexing = false;
     const queued = [...this.queued.values()];
     this.queued.clear();
@@ -115,11 +116,6 @@ export class Folder {
     const own = this.index.diagnosticsOf(path);
     const config = this.setup.configDiagnostics().filter((d) => d.file === path);
     return config.length ? [...config, ...own] : own;
-  }
-
-  /** Files with configuration problems (the .eventflow.json, tsconfig files). */
-  configFiles(): string[] {
-    return [...new Set(this.setup.configDiagnostics().map((d) => d.file))];
   }
 
   get codeLensEnabled(): boolean {

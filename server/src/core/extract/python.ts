@@ -8,6 +8,11 @@
  * parsed is still extracted.
  *
  * Decisions (the contract leaves these open for Python):
+ * - Syntax errors: `syntaxErrors` counts ERROR and MISSING nodes (an ERROR node's own
+ *   subtree is not searched further). When a file has errors, tree-sitter's recovery can let
+ *   one unclosed bracket swallow everything after it (common while typing), so the file is
+ *   re-parsed as separate top-level chunks cut at column-0 statements inside the erroneous
+ *   nodes; facts before and after an error survive (see `chunkStarts`).
  * - Spans: web-tree-sitter parses JS strings as UTF-16, and its `startIndex`/`endIndex` are
  *   UTF-16 code-unit offsets into the string (tested with non-BMP characters), so they are
  *   used as they are.
@@ -54,6 +59,9 @@
  *   a repeated id gets `@<offset>` appended. `calls` lists same-file function ids called
  *   directly (nested function bodies excluded): `f()` looked up in the enclosing functions
  *   then at module level; `self.m()`/`cls.m()` → `Class.m`; `Class.m()` → `Class.m`.
+ * - Key uses: the event-type value and every string inside a `Literal[...]` event-type
+ *   annotation ('declaration'; both must change on rename), handler and registration keys
+ *   ('handler'), constant values ('constant'), keys of `argumentIs: 'key'` publishes ('publish').
  * - Handlers: decorator keys are the decorator's positional argument `keyArg`, else a keyword
  *   argument named like an event-type property (`event_type=`), else its only keyword
  *   argument; a list/tuple/set of keys gives several keys. A bare decorator (`@event_handler`)
@@ -509,15 +517,18 @@ class Extractor {
     this.functionPublishes = conventions.publishes.filter((p) => p.kind === 'function');
   }
 
-  run(root: Node): void {
-    this.collectImportsFirst(root);
-    this.collectValues(root, []);
+  /** Extracts from one tree, or from the trees of consecutive top-level chunks of one file. */
+  run(roots: Node[]): void {
+    for (const root of roots) this.collectImportsFirst(root);
+    for (const root of roots) this.collectValues(root, []);
     const moduleScope: Scope = { kind: 'module', vars: new Map() };
-    const stack: Array<[Node, Ctx]> = [[root, { scope: moduleScope, fnChain: [], inPublishImpl: false }]];
-    while (stack.length > 0) {
-      const [node, ctx] = stack.pop()!;
-      const next = this.visit(node, ctx);
-      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    for (const root of roots) {
+      const stack: Array<[Node, Ctx]> = [[root, { scope: moduleScope, fnChain: [], inPublishImpl: false }]];
+      while (stack.length > 0) {
+        const [node, ctx] = stack.pop()!;
+        const next = this.visit(node, ctx);
+        for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+      }
     }
     this.finish();
   }
@@ -757,8 +768,9 @@ class Extractor {
 
   /** Binds parameters in `scope`; returns the first non-self parameter's type path. */
   private bindParameters(params: Node, scope: Scope): string[] | undefined {
-    let first = true;
+    let first = true; // the first parameter (self/cls when so named) not yet seen
     let firstType: string[] | undefined;
+    let typeTaken = false;
     for (const p of kids(params)) {
       let nameNode: Node | null = null;
       let type: Node | null = null;
@@ -780,6 +792,7 @@ class Extractor {
           const n = kids(p).find((c) => c.type === 'identifier');
           if (n) scope.vars.set(n.text, unresolvedBinding(`'${n.text}' is a variadic parameter`));
           first = false;
+          typeTaken = true;
           continue;
         }
         default:
@@ -793,7 +806,8 @@ class Extractor {
         continue;
       }
       const path = typePath(type);
-      if (first) firstType = path;
+      if (!typeTaken) firstType = path;
+      typeTaken = true;
       first = false;
       scope.vars.set(name, this.bindingFromAnnotation(name, type, path));
     }
@@ -1341,26 +1355,113 @@ function countSyntaxErrors(root: Node): number {
   }
 }
 
+const CONTINUATION_KEYWORDS = new Set(['else', 'elif', 'except', 'finally']);
+const DEFINITION_KEYWORDS = new Set(['def', 'class', 'async']);
+
+function insideString(root: Node, pos: number): boolean {
+  let n: Node | null = root.descendantForIndex(pos, pos);
+  while (n) {
+    if ((n.type === 'string' || n.type === 'string_content') && n.startIndex < pos) return true;
+    n = n.parent;
+  }
+  return false;
+}
+
+/**
+ * Where to cut a file whose parse has errors so that one error cannot swallow the rest:
+ * column-0 lines that start a statement (a name or `@`; not `else`/`elif`/`except`/
+ * `finally`), but only inside top-level nodes that contain an error (a cut inside an
+ * error-free statement could only break it) and never inside a string. A decorator stays
+ * with the definition it decorates. Returns the chunks' start offsets, or undefined when
+ * no cut falls inside an erroneous node (the single parse is as good as it gets).
+ */
+function chunkStarts(text: string, root: Node): number[] | undefined {
+  const tops = root.children;
+  const starts: number[] = [0];
+  let ti = 0;
+  let pendingDecorator = text.startsWith('@');
+  let useful = false;
+  for (let pos = text.indexOf('\n') + 1; pos > 0 && pos < text.length; pos = text.indexOf('\n', pos) + 1) {
+    const c = text.charCodeAt(pos);
+    const isDecorator = c === 64; /* @ */
+    if (!isDecorator && !(c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 0xc0)) continue;
+    const word = isDecorator ? '@' : /^[\w\u00c0-\uffff]*/.exec(text.slice(pos, pos + 40))![0];
+    if (CONTINUATION_KEYWORDS.has(word)) continue;
+    while (ti < tops.length && tops[ti].endIndex <= pos) ti++;
+    const top = tops[ti];
+    const inside = !!top && top.startIndex < pos;
+    if (inside && !top.hasError) continue;
+    if (inside && insideString(root, pos)) continue;
+    if (isDecorator) {
+      if (pendingDecorator) continue;
+      pendingDecorator = true;
+    } else if (DEFINITION_KEYWORDS.has(word) && pendingDecorator) {
+      pendingDecorator = false;
+      continue;
+    } else {
+      pendingDecorator = false;
+    }
+    starts.push(pos);
+    if (inside) useful = true;
+  }
+  return useful ? starts : undefined;
+}
+
+function rowOf(lineStarts: number[], pos: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /**
  * Per-file facts of a Python file. Synchronous; `initPythonParser()` must have completed.
- * Never throws on any input text.
+ * Never throws on any input text. When the file has syntax errors, its top-level chunks are
+ * parsed separately (see `chunkStarts`) so that facts before and after an error survive.
  */
 export function extractPython(path: string, text: string, conventions: Conventions): FileFacts {
   if (!parser) throw new Error('Event Flow: extractPython() called before initPythonParser() completed');
-  const tree = parser.parse(text);
+  const p = parser;
+  const tree = p.parse(text);
   if (!tree) {
     const facts = emptyFacts(path, 'python');
     facts.syntaxErrors = 1;
     facts.parseFailure = 'the Python parser returned no tree';
     return facts;
   }
+  const trees: WebTreeSitter.Tree[] = [tree];
   try {
-    const root = tree.rootNode;
+    let roots = [tree.rootNode];
+    const starts = tree.rootNode.hasError ? chunkStarts(text, tree.rootNode) : undefined;
+    if (starts) {
+      const lineStarts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+      const lastRow = lineStarts.length - 1;
+      roots = [];
+      for (let i = 0; i < starts.length; i++) {
+        const start = starts[i];
+        const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+        const endRow = i + 1 < starts.length ? rowOf(lineStarts, end) : lastRow;
+        const endColumn = i + 1 < starts.length ? 0 : text.length - lineStarts[lastRow];
+        const chunk = p.parse(text, null, {
+          includedRanges: [
+            { startIndex: start, endIndex: end, startPosition: { row: rowOf(lineStarts, start), column: 0 }, endPosition: { row: endRow, column: endColumn } },
+          ],
+        });
+        if (!chunk) continue;
+        trees.push(chunk);
+        roots.push(chunk.rootNode);
+      }
+    }
     const ex = new Extractor(path, conventions);
-    ex.run(root);
-    ex.facts.syntaxErrors = countSyntaxErrors(root);
+    ex.run(roots);
+    ex.facts.syntaxErrors = roots.reduce((n, r) => n + countSyntaxErrors(r), 0);
     return ex.facts;
   } finally {
-    tree.delete();
+    for (const t of trees) t.delete();
   }
 }
