@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createIndex } from './core/setup';
+import { createIndex, workerScriptNextTo } from './core/setup';
 import { buildReport, toDot, toMermaid, toSarif, type Report, type ReportDiagnostic } from './core/report';
 import { slash } from './core/text';
 
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`eventflow: config file '${args.config}' does not exist\n`);
     return 2;
   }
-  const setup = await createIndex({ root, configFile, profiles: args.profiles, wasmDirs: [__dirname] });
+  const setup = await createIndex({ root, configFile, profiles: args.profiles, wasmDirs: [__dirname], workerScript: workerScriptNextTo(__dirname) });
   if (setup.fatal) {
     process.stderr.write(`eventflow: ${setup.fatal}\n`);
     return 2;

@@ -16,6 +16,8 @@ export interface SetupOptions {
   configFile?: string;
   profiles?: string[];
   wasmDirs?: string[];
+  /** The worker script for a parallel cold index (dist/worker.js). */
+  workerScript?: string;
   /** The conventions `.eventflow.json` applies over (the editor's settings); the seed profile by default. */
   baseConventions?: Conventions;
   /** Applied over `.eventflow.json`. */
@@ -44,6 +46,7 @@ export async function createIndex(options: SetupOptions): Promise<Setup> {
     root,
     conventions,
     wasmDirs: options.wasmDirs,
+    workerScript: options.workerScript,
     onProgress: options.onProgress,
     resolvePythonModule: (from: string, spec: string): string | undefined => {
       pythonRoots ??= detectPythonSourceRoots(root, readTextFile, exists);
@@ -70,4 +73,10 @@ export function configDiagnostics(issues: readonly ConfigIssue[], index: Workspa
     out.push({ file: p.file, span: { start: p.offset, end: p.offset + 1 }, severity: 'warning', code: 'config-error', message: p.message });
   }
   return out;
+}
+
+/** The bundled worker next to a bundle (dist/worker.js), if it is there. */
+export function workerScriptNextTo(dir: string): string | undefined {
+  const script = `${dir}/worker.js`;
+  return fs.existsSync(script) ? script : undefined;
 }

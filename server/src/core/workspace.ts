@@ -24,6 +24,7 @@ import {
   type Unresolved,
 } from './graph';
 import { decodeSource, readSourceFile, readTextFile, scanWorkspace, isSourcePath, type Skipped } from './host';
+import { runWorker, workerCount, type ExtractedFile } from './parallel';
 import { Resolver } from './resolve';
 import { diagnoseCycles, diagnoseKey, diagnoseUnresolved, type CoreDiagnostic } from './rules';
 import { computeLineStarts, GlobSet, relativePath } from './text';
@@ -71,6 +72,8 @@ export interface IndexOptions {
   pythonSourceRoots?: string[];
   /** Resolves Python modules; set by the caller that knows the source roots. */
   resolvePythonModule?: (fromFile: string, specifier: string) => string | undefined;
+  /** The bundled worker script (dist/worker.js); without it the cold index runs on this thread only. */
+  workerScript?: string;
   /** Reports progress of the cold index. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -128,15 +131,45 @@ export class WorkspaceIndex {
     const total = this.files.size;
     let done = 0;
     let slice = performance.now();
-    for (const entry of [...this.files.values()]) {
-      const text = this.overlays.get(entry.path) ?? this.read(entry);
-      if (text !== undefined && (this.overlays.has(entry.path) || mayMatter(entry.path, text, this.conventions))) this.extract(entry, text);
-      done++;
+    const progress = async (n: number) => {
+      done += n;
       if (performance.now() - slice > 20) {
         this.options.onProgress?.(done, total);
         await new Promise((resolve) => setImmediate(resolve));
         slice = performance.now();
       }
+    };
+    // Workers take interleaved shares of the files on disk; this thread takes the rest and the open documents.
+    const entries = [...this.files.values()];
+    const workers = this.options.workerScript ? workerCount(entries.length) : 0;
+    const own: FileEntry[] = [];
+    const shares: FileEntry[][] = Array.from({ length: workers }, () => []);
+    entries.forEach((entry, i) => {
+      const share = i % (workers + 1);
+      if (share === workers || this.overlays.has(entry.path)) own.push(entry);
+      else shares[share].push(entry);
+    });
+    const jobs = shares.map((share) => {
+      let reported = 0;
+      return runWorker(this.options.workerScript!, { files: share.map((e) => e.path), conventions: this.conventions, wasmDirs: this.options.wasmDirs }, (results, workerDone) => {
+        for (const r of results) this.acceptExtracted(r);
+        done += workerDone - reported;
+        reported = workerDone;
+      }).catch(() => {
+        // A worker that fails costs time, not facts: this thread extracts its share.
+        own.push(...share.filter((e) => !e.facts && !e.skipped));
+      });
+    });
+    // Shares handed back by failed workers are appended to `own`, so loop until no job is left.
+    for (let i = 0; ; ) {
+      for (; i < own.length; i++) {
+        const entry = own[i];
+        const text = this.overlays.get(entry.path) ?? this.read(entry);
+        if (text !== undefined && (this.overlays.has(entry.path) || mayMatter(entry.path, text, this.conventions))) this.extract(entry, text);
+        await progress(1);
+      }
+      if (jobs.length === 0) break;
+      await Promise.all(jobs.splice(0));
     }
     this.options.onProgress?.(total, total);
     this.resolveAll();
@@ -208,7 +241,9 @@ export class WorkspaceIndex {
       if (text === undefined) {
         entry.facts = undefined;
         entry.surface = undefined;
-      } else if (wasParsed || this.overlays.has(path) || mayMatter(path, text, this.conventions)) {
+      } else if (change.text !== undefined || wasParsed || this.overlays.has(path) || mayMatter(path, text, this.conventions)) {
+        // A text given with the change is extracted now: left to on-demand extraction, the file
+        // would later be read from disk, where it may not exist yet or still hold the old text.
         this.extract(entry, text);
       } else {
         entry.facts = undefined;
@@ -353,6 +388,23 @@ export class WorkspaceIndex {
     entry.surface = surfaceOf(facts);
   }
 
+  /** Takes a worker's result for a file on disk. */
+  private acceptExtracted(r: ExtractedFile): void {
+    const entry = this.files.get(r.path);
+    if (!entry || this.overlays.has(r.path)) return;
+    if (r.skipped !== undefined) {
+      entry.skipped = r.skipped;
+      this.skipped.push({ file: entry.rel, reason: r.skipped });
+      return;
+    }
+    if (!r.facts) return;
+    r.facts.isTest = entry.isTest;
+    if (r.facts.parseFailure) this.skipped.push({ file: entry.rel, reason: r.facts.parseFailure });
+    entry.facts = r.facts;
+    entry.lineStarts = r.lineStarts;
+    entry.surface = surfaceOf(r.facts);
+  }
+
   /** Facts of a file, extracted on demand when the pre-filter skipped it (a constants file, a barrel). */
   private factsOf(path: string): FileFacts | undefined {
     const entry = this.files.get(path);
@@ -405,10 +457,12 @@ export class WorkspaceIndex {
     const declaredBefore = new Map<string, boolean>();
     const isDeclared = (key: string) => (this.graph.events.get(key)?.declarations.length ?? 0) > 0;
     let graphChanged = false;
+    let flowsTouched = false;
     for (const entry of changed) {
       const old = entry.contribution;
       const next = entry.facts ? this.contribute(entry) : EMPTY_CONTRIBUTION;
       if (contributionSignature(old) !== contributionSignature(next)) graphChanged = true;
+      if (old.flows.length || next.flows.length) flowsTouched = true;
       for (const k of [...contributionKeys(old), ...contributionKeys(next)]) if (!declaredBefore.has(k)) declaredBefore.set(k, isDeclared(k));
       for (const k of this.graph.remove(entry.path, old)) touchedKeys.add(k);
       entry.contribution = next;
@@ -419,7 +473,8 @@ export class WorkspaceIndex {
     for (const key of touchedKeys) this.recheck(`key:${key}`, changedFiles);
     for (const file of touchedFiles) this.recheck(`file:${file}`, changedFiles);
     const flows = flowSignatureOf(this.graph);
-    if (flows !== this.flowSignature) {
+    // Same edges, but a cycle's publish in an edited file may have moved: its diagnostics move too.
+    if (flows !== this.flowSignature || (flowsTouched && this.byOwner.has('cycles'))) {
       this.flowSignature = flows;
       this.recheck('cycles', changedFiles);
     }
@@ -508,8 +563,10 @@ export class WorkspaceIndex {
           reason = `class '${site.target.path.join('.')}' is not declared in the workspace`;
         } else {
           const info = this.resolver.eventInfo(cls);
-          if (!info.isEvent) continue; // a `publish()` on something that is not an event
-          if (info.key === undefined) reason = info.keyProblem ?? `event class '${cls.decl.name}' declares no event type`;
+          // Typed as the base class itself: some event is published, which one is decided at run time.
+          if (info.isBase) reason = `the event is typed as the base class '${cls.decl.name}'`;
+          else if (!info.isEvent) continue; // a `publish()` on something that is not an event
+          else if (info.key === undefined) reason = info.keyProblem ?? `event class '${cls.decl.name}' declares no event type`;
           else key = info.key;
         }
       } else if (site.target.kind === 'key') {

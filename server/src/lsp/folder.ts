@@ -6,7 +6,7 @@
 import { CONFIG_FILE } from '../core/config';
 import { seedConventions, RULE_CODES, type Conventions, type SeverityOrOff } from '../core/conventions';
 import type { CoreDiagnostic } from '../core/rules';
-import { createIndex, type Setup } from '../core/setup';
+import { createIndex, workerScriptNextTo, type Setup } from '../core/setup';
 import { joinPath } from '../core/text';
 import type { FileChange, UpdateResult, WorkspaceIndex } from '../core/workspace';
 import { Converter } from './convert';
@@ -65,6 +65,7 @@ export class Folder {
     const setup = await createIndex({
       root: this.root,
       wasmDirs: this.host.wasmDirs,
+      workerScript: workerScriptNextTo(this.host.wasmDirs[0]),
       baseConventions: conventionsFromSettings(this.settings),
       onProgress: (done, total) => this.host.onProgress(this, done, total),
     });

@@ -1465,3 +1465,146 @@ export function extractPython(path: string, text: string, conventions: Conventio
     for (const t of trees) t.delete();
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Outline: where code generation may insert (imports, function bodies), for the editor's
+// "Create a handler" and "New Event" in Python modules. Not facts: positions for edits.
+
+/** A top-level `import …` / `from … import …` statement. */
+export interface PythonImportOutline {
+  span: Span;
+  /** The module of a `from … import …` (dots kept: `.events`); undefined for `import …`. */
+  from?: string;
+  /** Imported names with their local names (`from m import a as b` → `{ name: 'a', local: 'b' }`). */
+  names: { name: string; local: string }[];
+  /**
+   * Where `, Name` can be appended to add a name: set for a one-line `from m import a, b`
+   * without parentheses, backslashes or `*` (a trailing comment stays after it).
+   */
+  appendAt?: number;
+}
+
+export interface PythonStatementOutline {
+  span: Span;
+  /** The tree-sitter node type (`import_from_statement`, `return_statement`, `expression_statement`, …). */
+  type: string;
+  /** A string on its own: a docstring when first. */
+  isString: boolean;
+}
+
+export interface PythonFunctionOutline {
+  name: string;
+  /** The whole definition, decorators included. */
+  span: Span;
+  /** The indentation of the body's statements. */
+  bodyIndent: string;
+  body: PythonStatementOutline[];
+}
+
+export interface PythonOutline {
+  /** Offset just after the module docstring; 0 when there is none. */
+  docstringEnd: number;
+  /** Top-level imports only (not those inside functions or `if` blocks). */
+  imports: PythonImportOutline[];
+  /** Top-level functions (decorated or not). */
+  functions: PythonFunctionOutline[];
+  /** Every top-level name: functions, classes, assignment targets, imported names. */
+  names: string[];
+  syntaxErrors: boolean;
+}
+
+/**
+ * The top-level outline of a Python file, or undefined before `initPythonParser()` has
+ * completed. Pure; never throws on any text.
+ */
+export function pythonOutline(text: string): PythonOutline | undefined {
+  if (!parser) return undefined;
+  const tree = parser.parse(text);
+  if (!tree) return undefined;
+  try {
+    const root = tree.rootNode;
+    const out: PythonOutline = { docstringEnd: 0, imports: [], functions: [], names: [], syntaxErrors: root.hasError };
+    const statements = kids(root);
+    const first = statements[0];
+    if (first?.type === 'expression_statement' && kids(first).length === 1 && kids(first)[0].type === 'string') out.docstringEnd = first.endIndex;
+    for (const stmt of statements) {
+      if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
+        const imp = importOutline(stmt, text);
+        out.imports.push(imp);
+        out.names.push(...imp.names.map((n) => n.local));
+        continue;
+      }
+      const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+      if (def?.type === 'function_definition') {
+        const name = def.childForFieldName('name')?.text;
+        if (!name) continue;
+        out.names.push(name);
+        const body = def.childForFieldName('body');
+        const bodyStatements = body ? kids(body) : [];
+        const firstStatement = bodyStatements[0];
+        let bodyIndent = '    ';
+        if (firstStatement) {
+          const lineStart = text.lastIndexOf('\n', firstStatement.startIndex - 1) + 1;
+          const prefix = text.slice(lineStart, firstStatement.startIndex);
+          if (/^[ \t]+$/.test(prefix)) bodyIndent = prefix;
+        }
+        out.functions.push({
+          name,
+          span: spanOf(stmt),
+          bodyIndent,
+          body: bodyStatements.map((s) => ({ span: spanOf(s), type: s.type, isString: s.type === 'expression_statement' && kids(s).length === 1 && kids(s)[0].type === 'string' })),
+        });
+      } else if (def?.type === 'class_definition') {
+        const name = def.childForFieldName('name')?.text;
+        if (name) out.names.push(name);
+      } else if (stmt.type === 'expression_statement') {
+        const a = kids(stmt)[0];
+        if (a?.type !== 'assignment') continue;
+        const left = a.childForFieldName('left');
+        if (left?.type === 'identifier') out.names.push(left.text);
+        else if (left) for (const id of left.descendantsOfType('identifier')) out.names.push(id.text);
+      }
+    }
+    return out;
+  } finally {
+    tree.delete();
+  }
+}
+
+function importOutline(stmt: Node, text: string): PythonImportOutline {
+  const imp: PythonImportOutline = { span: spanOf(stmt), names: [] };
+  if (stmt.type === 'import_statement') {
+    for (const name of stmt.childrenForFieldName('name')) {
+      if (name.type === 'dotted_name') {
+        const n = dottedText(name);
+        if (n) imp.names.push({ name: n, local: n.split('.')[0] });
+      } else if (name.type === 'aliased_import') {
+        const n = dottedText(name.childForFieldName('name'));
+        const alias = name.childForFieldName('alias');
+        if (n && alias) imp.names.push({ name: n, local: alias.text });
+      }
+    }
+    return imp;
+  }
+  if (stmt.type === 'future_import_statement') imp.from = '__future__';
+  else {
+    const mod = stmt.childForFieldName('module_name');
+    if (mod?.type === 'dotted_name') imp.from = dottedText(mod);
+    else if (mod?.type === 'relative_import') imp.from = mod.text.replace(/\s+/g, '');
+  }
+  let wildcard = false;
+  for (const c of kids(stmt)) if (c.type === 'wildcard_import') wildcard = true;
+  for (const name of stmt.childrenForFieldName('name')) {
+    if (name.type === 'dotted_name') {
+      const n = dottedText(name);
+      if (n) imp.names.push({ name: n, local: n });
+    } else if (name.type === 'aliased_import') {
+      const n = dottedText(name.childForFieldName('name'));
+      const alias = name.childForFieldName('alias');
+      if (n && alias) imp.names.push({ name: n, local: alias.text });
+    }
+  }
+  const source = text.slice(stmt.startIndex, stmt.endIndex);
+  if (stmt.type === 'import_from_statement' && !wildcard && imp.names.length > 0 && !/[\n\\()]/.test(source)) imp.appendAt = stmt.endIndex;
+  return imp;
+}

@@ -97,6 +97,37 @@ export function pythonSubmoduleSpecifier(specifier: string, name: string): strin
   return specifier.endsWith('.') ? specifier + name : `${specifier}.${name}`;
 }
 
+/**
+ * The dotted name under which a file is imported (`/ws/backend/app/core/events.py` →
+ * `app.core.events`; a package's `__init__.py` → the package), the inverse of
+ * `resolvePythonModule`. The import root is the deepest source root that holds the file and
+ * is not itself inside a package (has no `__init__.py`); when no source root qualifies, the
+ * file's chain of packages (directories with `__init__.py`) decides. Undefined when a
+ * segment is not an identifier (`my-scripts/x.py`).
+ */
+export function pythonModuleName(file: string, sourceRoots: string[], exists: (p: string) => boolean): string | undefined {
+  const f = normalizePath(file);
+  if (!f.endsWith('.py')) return undefined;
+  const dotted = (root: string): string | undefined => {
+    const rel = f.slice(root.length + 1, -'.py'.length).split('/');
+    if (rel[rel.length - 1] === '__init__') rel.pop();
+    return rel.length > 0 && rel.every((p) => IDENT.test(p)) ? rel.join('.') : undefined;
+  };
+  const roots = sourceRoots
+    .map(normalizePath)
+    .filter((r) => f.startsWith(r.endsWith('/') ? r : `${r}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const root of roots) {
+    if (exists(joinPath(root, '__init__.py'))) continue;
+    const name = dotted(root.replace(/\/+$/, ''));
+    if (name) return name;
+  }
+  // No source root fits: the import root is the first directory up that is not a package.
+  let dir = dirOf(f);
+  while (dir !== '/' && dir !== '' && exists(joinPath(dir, '__init__.py'))) dir = dirOf(dir);
+  return dotted(dir === '/' ? '' : dir);
+}
+
 // ---------------------------------------------------------------------------------------
 // Source roots
 

@@ -188,14 +188,14 @@ class Extractor {
         }
         if (!isStatic) {
           fields.push({ name, type: member.type ? member.type.getText(this.sf) : inferType(member.initializer), optional: !!member.questionToken });
-          const typePath = member.type && ts.isTypeReferenceNode(member.type) ? entityPath(member.type.typeName) : undefined;
+          const typePath = typeRefPath(member.type);
           if (typePath) props.set(name, typePath);
         }
       } else if (ts.isConstructorDeclaration(member)) {
         for (const p of member.parameters) {
           if (ts.isIdentifier(p.name) && p.modifiers?.some(isParamPropModifier)) {
             fields.push({ name: p.name.text, type: p.type ? p.type.getText(this.sf) : 'unknown', optional: !!p.questionToken || !!p.initializer });
-            const typePath = p.type && ts.isTypeReferenceNode(p.type) ? entityPath(p.type.typeName) : undefined;
+            const typePath = typeRefPath(p.type);
             if (typePath) props.set(p.name.text, typePath);
           }
         }
@@ -248,7 +248,7 @@ class Extractor {
       if (this.conventionNames.has(innerFn.replace(/@\d+$/, '').split('.').pop()!)) innerEventSystem = true;
       innerScope = { vars: new Map(), parent: scope };
       for (const p of node.parameters) {
-        if (ts.isIdentifier(p.name)) innerScope.vars.set(p.name.text, p.type && ts.isTypeReferenceNode(p.type) ? entityPath(p.type.typeName) ?? null : null);
+        if (ts.isIdentifier(p.name)) innerScope.vars.set(p.name.text, typeRefPath(p.type) ?? null);
       }
       if (ts.isMethodDeclaration(node) && node.modifiers) this.methodHandlers(node, className, innerFn);
     } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
@@ -298,7 +298,7 @@ class Extractor {
         via: 'decorator',
       };
       if (className) site.className = className;
-      const pt = first?.type && ts.isTypeReferenceNode(first.type) ? entityPath(first.type.typeName) : undefined;
+      const pt = typeRefPath(first?.type);
       if (pt) site.paramType = pt;
       this.facts.handlers.push(site);
     }
@@ -448,7 +448,8 @@ class Extractor {
   }
 
   private declaredClassOf(decl: ts.VariableDeclaration): string[] | null {
-    if (decl.type && ts.isTypeReferenceNode(decl.type)) return entityPath(decl.type.typeName) ?? null;
+    const typed = typeRefPath(decl.type);
+    if (typed) return typed;
     if (decl.initializer) {
       const init = unwrap(decl.initializer);
       if (ts.isNewExpression(init)) return entityPath(init.expression) ?? null;
@@ -583,7 +584,23 @@ function propertyNameText(name: ts.PropertyName): string | undefined {
 
 function firstParamType(fn: ts.SignatureDeclaration): string[] | undefined {
   const first = fn.parameters.find((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
-  return first?.type && ts.isTypeReferenceNode(first.type) ? entityPath(first.type.typeName) : undefined;
+  return typeRefPath(first?.type);
+}
+
+/**
+ * The class a declared type names: `X`, `ns.X`, and `X | undefined` / `X | null` (optional
+ * properties and parameters are often written so); undefined for any other type.
+ */
+function typeRefPath(type: ts.TypeNode | undefined): string[] | undefined {
+  if (!type) return undefined;
+  if (ts.isParenthesizedTypeNode(type)) return typeRefPath(type.type);
+  if (ts.isUnionTypeNode(type)) {
+    const nonNullish = type.types.filter(
+      (t) => t.kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+    );
+    return nonNullish.length === 1 ? typeRefPath(nonNullish[0]) : undefined;
+  }
+  return ts.isTypeReferenceNode(type) ? entityPath(type.typeName) : undefined;
 }
 
 function inferType(init: ts.Expression | undefined): string {
