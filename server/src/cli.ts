@@ -51,23 +51,29 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   const args: Args = { command, dir: '.', format: command === 'check' ? 'text' : 'mermaid', profiles: [], color: !process.env.NO_COLOR && !!process.stdout.isTTY };
   let dirSet = false;
   for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
+    // `--name=value` means `--name value` for every option that takes a value.
+    const eq = rest[i].startsWith('--') ? rest[i].indexOf('=') : -1;
+    const a = eq > 0 ? rest[i].slice(0, eq) : rest[i];
+    const inline = eq > 0 ? rest[i].slice(eq + 1) : undefined;
     const value = () => {
-      const v = rest[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      const v = inline ?? rest[++i];
+      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${a} needs a value`);
       return v;
     };
+    const flag = () => {
+      if (inline !== undefined) throw new UsageError(`${a} takes no value`);
+    };
     if (a === '--format') args.format = value();
-    else if (a.startsWith('--format=')) args.format = a.slice(9);
     else if (a === '--config') args.config = value();
     else if (a === '--profile') args.profiles.push(value());
     else if (a === '--max-warnings') {
       const v = value();
       if (!/^\d+$/.test(v)) throw new UsageError(`--max-warnings needs a non-negative integer, got '${v}'`);
       args.maxWarnings = Number(v);
-    } else if (a === '--no-color') args.color = false;
-    else if (a === '--color') args.color = true;
-    else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    } else if (a === '--color' || a === '--no-color') {
+      flag();
+      args.color = a === '--color';
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else if (!dirSet) {
       args.dir = a;
       dirSet = true;

@@ -107,12 +107,13 @@ export class EventGraph {
     return this.events.get(key)?.declarations ?? [];
   }
 
+  /** By file, in path order: never in the order files happened to be edited (rules and reports depend on it). */
   allFlows(): Flow[] {
-    return [...this.flows.values()].flat();
+    return byFile(this.flows);
   }
 
   allUnresolved(): Unresolved[] {
-    return [...this.unresolved.values()].flat();
+    return byFile(this.unresolved);
   }
 
   /** Keys sorted, for stable output. */
@@ -123,9 +124,11 @@ export class EventGraph {
   /** Adds a file's contribution; returns the keys it touches. */
   add(file: string, c: FileContribution): Set<string> {
     const touched = new Set<string>();
-    for (const d of c.declarations) this.getOrCreate(d.key).declarations.push(d), touched.add(d.key);
-    for (const p of c.publishers) this.getOrCreate(p.key).publishers.push(p), touched.add(p.key);
-    for (const h of c.handlers) this.getOrCreate(h.key).handlers.push(h), touched.add(h.key);
+    // Each list stays in file path order, whatever the order of edits: a fresh index and an
+    // incremental one then list (and name in messages) the same things in the same order.
+    for (const d of c.declarations) insertInFileOrder(this.getOrCreate(d.key).declarations, d), touched.add(d.key);
+    for (const p of c.publishers) insertInFileOrder(this.getOrCreate(p.key).publishers, p), touched.add(p.key);
+    for (const h of c.handlers) insertInFileOrder(this.getOrCreate(h.key).handlers, h), touched.add(h.key);
     if (c.flows.length) this.flows.set(file, c.flows);
     if (c.unresolved.length) this.unresolved.set(file, c.unresolved);
     return touched;
@@ -163,6 +166,17 @@ export class EventGraph {
     }
     return e;
   }
+}
+
+/** Inserts after every item of the same or an earlier file (a file's own items keep their source order). */
+function insertInFileOrder<T extends Location>(list: T[], item: T): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1].file > item.file) i--;
+  list.splice(i, 0, item);
+}
+
+function byFile<T>(map: Map<string, T[]>): T[] {
+  return [...map.keys()].sort().flatMap((file) => map.get(file)!);
 }
 
 export function contributionKeys(c: FileContribution): Set<string> {

@@ -219,6 +219,7 @@ export class WorkspaceIndex {
       if (!isSourcePath(path)) continue;
       const rel = relativePath(this.root, path);
       if (rel === path || this.exclude.matches(rel)) continue;
+      this.forgetSkipped(rel); // re-read below; a file that was skipped may not be any more
       let entry = this.files.get(path);
       if (change.text === null || (change.text === undefined && !this.overlays.has(path) && !existsOnDisk(path))) {
         if (this.overlays.has(path)) continue; // an open document outlives its file on disk
@@ -234,10 +235,11 @@ export class WorkspaceIndex {
         this.files.set(path, entry);
         filesAddedOrRemoved = true;
       }
+      // Cleared before reading: `read` records why a file it cannot read is skipped (binary, too large).
+      entry.skipped = undefined;
       const text = change.text ?? this.overlays.get(path) ?? this.read(entry);
       const oldSurface = entry.surface;
       const wasParsed = entry.facts !== undefined;
-      entry.skipped = undefined;
       if (text === undefined) {
         entry.facts = undefined;
         entry.surface = undefined;
@@ -253,6 +255,8 @@ export class WorkspaceIndex {
       changed.push(entry);
     }
     if (changed.length === 0) return { diagnosticsChanged: [], graphChanged: false };
+    // The counts describe the index as it is now, not as the cold index left it (status, reports).
+    if (filesAddedOrRemoved) this.stats = { ...this.stats, filesScanned: this.files.size, filesParsed: this.parsedCount() };
     if (filesAddedOrRemoved || surfaceChanged) {
       if (filesAddedOrRemoved) this.resolver.clearAll();
       else this.resolver.clearSymbols();
@@ -520,8 +524,13 @@ export class WorkspaceIndex {
     return [];
   }
 
+  /** In key order: the first of equally near keys is the suggestion, whatever the order of edits. */
   private *declaredKeys(): Iterable<string> {
-    for (const e of this.graph.events.values()) if (e.declarations.length) yield e.key;
+    for (const key of this.graph.keys()) if (this.graph.events.get(key)!.declarations.length) yield key;
+  }
+
+  private forgetSkipped(rel: string): void {
+    for (let i = this.skipped.length - 1; i >= 0; i--) if (this.skipped[i].file === rel) this.skipped.splice(i, 1);
   }
 
   private graphSignature(): string {
@@ -545,11 +554,14 @@ export class WorkspaceIndex {
       if (cls.extends.length === 0) continue;
       const info = this.resolver.eventInfo({ file, decl: cls });
       if (!info.isEvent || info.key === undefined) continue;
-      const decl: EventDeclaration = { ...at(cls.span), key: info.key, name: cls.name, nameSpan: cls.nameSpan, fields: cls.fields, isTest: entry.isTest };
-      if (cls.eventType?.kind === 'literal') decl.keySpan = cls.eventType.span;
-      c.declarations.push(decl);
       c.refs.push({ span: cls.nameSpan, key: info.key, role: 'class', literal: false });
-      if (cls.eventType) c.refs.push({ span: cls.eventType.span, key: info.key, role: 'declaration', literal: cls.eventType.kind === 'literal' });
+      // A subclass that inherits its key (`class AdminCreated extends UserCreated {}`) publishes
+      // that event when published; it does not declare the key a second time.
+      if (!cls.eventType) continue;
+      const decl: EventDeclaration = { ...at(cls.span), key: info.key, name: cls.name, nameSpan: cls.nameSpan, fields: cls.fields, isTest: entry.isTest };
+      if (cls.eventType.kind === 'literal') decl.keySpan = cls.eventType.span;
+      c.declarations.push(decl);
+      c.refs.push({ span: cls.eventType.span, key: info.key, role: 'declaration', literal: cls.eventType.kind === 'literal' });
     }
 
     const publishesByFunction = new Map<string, EventPublisher[]>();
