@@ -628,7 +628,7 @@ describe('Python edge cases in small workspaces', () => {
     assert.deepEqual(hover.range, { start: { line: 4, character: 15 }, end: { line: 4, character: 44 } });
   });
 
-  it('renames the key in `Literal["…"]` too, so the annotation keeps matching the value', { todo: 'workspace.ts contribute() records no ref for the Literal string (see the report)' }, async () => {
+  it('renames the key in `Literal["…"]` too, so the annotation keeps matching the value', async () => {
     const events = path.join(root, 'app/modules/things/domain/events.py');
     const text = fs.readFileSync(events, 'utf8');
     const edit = await lsp!.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: uri(events) }, position: positionOf(text, '@event_handler("thing.created")', 18), newName: 'thing.made' });

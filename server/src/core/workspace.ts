@@ -128,6 +128,7 @@ export class WorkspaceIndex {
     for (const path of scan.files) this.files.set(path, this.newEntry(path));
     // Open documents are registered even where the scan did not find them (unsaved, new).
     for (const path of this.overlays.keys()) if (!this.files.has(path) && isSourcePath(path)) this.files.set(path, this.newEntry(path));
+    this.moduleLanguageCache = undefined;
     const total = this.files.size;
     let done = 0;
     let slice = performance.now();
@@ -313,10 +314,25 @@ export class WorkspaceIndex {
 
   /** The modules of the workspace (folders under a modules root that hold source files). */
   modules(): string[] {
-    const set = new Set<string>();
-    for (const e of this.files.values()) if (e.module) set.add(e.module);
-    return [...set].sort();
+    return [...this.moduleLanguages().keys()].sort();
   }
+
+  /** Each module's main language (the one most of its files are in); cached until files come or go. */
+  moduleLanguages(): Map<string, 'typescript' | 'python'> {
+    if (this.moduleLanguageCache) return this.moduleLanguageCache;
+    const counts = new Map<string, { py: number; ts: number }>();
+    for (const e of this.files.values()) {
+      if (!e.module) continue;
+      let c = counts.get(e.module);
+      if (!c) counts.set(e.module, (c = { py: 0, ts: 0 }));
+      if (isPython(e.path)) c.py++;
+      else c.ts++;
+    }
+    this.moduleLanguageCache = new Map([...counts].map(([m, c]) => [m, c.py > c.ts ? 'python' : 'typescript']));
+    return this.moduleLanguageCache;
+  }
+
+  private moduleLanguageCache: Map<string, 'typescript' | 'python'> | undefined;
 
   /** What stands for an event at an offset of a file, innermost first. */
   refAt(path: string, offset: number): KeyRef | undefined {
@@ -562,6 +578,13 @@ export class WorkspaceIndex {
       if (cls.eventType.kind === 'literal') decl.keySpan = cls.eventType.span;
       c.declarations.push(decl);
       c.refs.push({ span: cls.eventType.span, key: info.key, role: 'declaration', literal: cls.eventType.kind === 'literal' });
+      // The key may be written twice in one class (a literal type and its value, Python's
+      // `Literal["k"] = "k"`): every copy is renamed with it.
+      for (const use of facts.keyUses) {
+        if (use.role === 'declaration' && use.value === info.key && use.span.start >= cls.span.start && use.span.end <= cls.span.end && use.span.start !== cls.eventType.span.start) {
+          c.refs.push({ span: use.span, key: info.key, role: 'declaration', literal: true });
+        }
+      }
     }
 
     const publishesByFunction = new Map<string, EventPublisher[]>();

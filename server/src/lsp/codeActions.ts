@@ -46,8 +46,11 @@ export function codeActions(folder: Folder | undefined, path: string | undefined
       });
     } else if (d.code === 'unhandled-event' && data.key) {
       const publishingModule = folder.index.moduleOf(path);
-      for (const module of folder.index.modules()) {
+      // A handler can be generated in a module of the language the event is declared in.
+      const declared = new Set(folder.index.graph.declarationsOf(data.key).map((x) => (x.file.endsWith('.py') ? 'python' : 'typescript')));
+      for (const [module, language] of [...folder.index.moduleLanguages()].sort(([a], [b]) => a.localeCompare(b))) {
         if (module === publishingModule) continue;
+        if (declared.size > 0 && !declared.has(language) && language === 'typescript') continue;
         actions.push({
           title: `Create a handler for '${data.key}' in module ${module}`,
           kind: CodeActionKind.QuickFix,

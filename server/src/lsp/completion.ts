@@ -8,7 +8,7 @@ import { CompletionItemKind, MarkupKind } from 'vscode-languageserver';
 import type { Folder } from './folder';
 
 /** `callee(` or `@callee(`, optionally `[` and earlier keys, then an open string up to the cursor. */
-const KEY_CONTEXT = /@?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\(\s*(?:\[\s*(?:(['"`])[^'"`]*\2\s*,\s*)*)?(['"`])([^'"`]*)$/;
+const KEY_CONTEXT = /@?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\(\s*(?:\w+\s*=\s*)?(?:\[\s*(?:(['"`])[^'"`]*\2\s*,\s*)*)?(['"`])([^'"`]*)$/;
 
 export function completion(folder: Folder | undefined, path: string | undefined, position: Position): CompletionItem[] | null {
   if (!folder || !path) return null;

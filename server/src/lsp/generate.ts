@@ -21,7 +21,7 @@ export function generateHandler(folder: Folder, key: string, module: string, ver
   const decl = index.graph.declarationsOf(key)[0];
   if (!decl) throw new ResponseError(ErrorCodes.InvalidParams, `No event class declares '${key}'; declare it first (Event Flow: New Event…)`);
   const moduleDir = moduleDirectory(folder, module);
-  if (decl.file.endsWith('.py') || isPythonModule(folder, moduleDir)) return generatePythonHandler(folder, key, module, moduleDir, versionOf);
+  if (decl.file.endsWith('.py') || isPythonModule(folder, module)) return generatePythonHandler(folder, key, module, moduleDir, versionOf);
   const conventions = index.currentConventions;
   const decorator = conventions.handlerDecorators.find((d) => !d.name.includes('_'))?.name ?? conventions.handlerDecorators[0]?.name;
   if (!decorator) throw new ResponseError(ErrorCodes.InvalidParams, 'No handler decorator is configured (handlerDecorators in .eventflow.json)');
@@ -97,7 +97,7 @@ export function generateEvent(folder: Folder, module: string, key: string, versi
   if (naming) throw new ResponseError(ErrorCodes.InvalidParams, `Event type ${naming.message}`);
   if (index.graph.declarationsOf(key).length) throw new ResponseError(ErrorCodes.InvalidParams, `'${key}' is already declared by ${index.graph.declarationsOf(key)[0].name}`);
   const moduleDir = moduleDirectory(folder, module);
-  if (isPythonModule(folder, moduleDir)) return generatePythonEvent(folder, module, moduleDir, key, versionOf);
+  if (isPythonModule(folder, module)) return generatePythonEvent(folder, module, moduleDir, key, versionOf);
   const base = index.currentConventions.baseClasses[0] ?? 'EventBase';
   const className = `${pascal(key)}Event`;
   const path = joinPath(moduleDir, 'domain/events.ts');

@@ -20,20 +20,13 @@ import { EditBuilder, type VersionOf } from './edits';
 import type { Folder } from './folder';
 
 /** Whether a module's files are Python (more `.py` than TypeScript files under its folder). */
-export function isPythonModule(folder: Folder, moduleDir: string): boolean {
-  let python = 0;
-  let other = 0;
-  for (const path of folder.index.files.keys()) {
-    if (!path.startsWith(moduleDir + '/')) continue;
-    if (path.endsWith('.py')) python++;
-    else other++;
-  }
-  return python > other;
+export function isPythonModule(folder: Folder, module: string): boolean {
+  return folder.index.moduleLanguages().get(module) === 'python';
 }
 
 export function generatePythonHandler(folder: Folder, key: string, module: string, moduleDir: string, versionOf: VersionOf): GeneratedEdit {
   const index = folder.index;
-  if (!isPythonModule(folder, moduleDir)) {
+  if (!isPythonModule(folder, module)) {
     const decl = index.graph.declarationsOf(key)[0];
     throw new ResponseError(
       ErrorCodes.InvalidParams,

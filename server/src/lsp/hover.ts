@@ -27,7 +27,8 @@ export function hover(t: Target | undefined): Hover | null {
   if (decl) {
     lines.push('', `Declared by ${link(folder, decl, decl.name)}${decl.module ? ` in module **${escapeText(decl.module)}**` : ''}`);
     if (decl.fields.length) {
-      lines.push('', '```typescript', ...decl.fields.map((f) => `${f.name}${f.optional ? '?' : ''}: ${f.type}`), '```');
+      const python = decl.file.endsWith('.py');
+      lines.push('', python ? '```python' : '```typescript', ...decl.fields.map((f) => (python ? `${f.name}: ${f.type}` : `${f.name}${f.optional ? '?' : ''}: ${f.type}`)), '```');
     }
     if (entry.declarations.length > 1) lines.push('', `⚠️ Also declared by ${entry.declarations.slice(1).map((d) => link(folder, d, d.name)).join(', ')}`);
   } else {
