@@ -259,7 +259,7 @@ export function installExtension(extensionDir, extensionsDir) {
   }
   const target = join(extensionsDir, `${id}-${manifest.version}`);
   mkdirSync(target, { recursive: true });
-  const items = ['package.json', 'dist', 'README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md', 'media'];
+  const items = ['package.json', 'dist', 'README.md', 'LICENSE', 'LICENSE.md', 'LICENSE.txt', 'CHANGELOG.md', 'media', 'schemas', 'client/snippets'];
   for (const entry of readdirSync(extensionDir)) if (/^package\.nls(\..+)?\.json$/.test(entry)) items.push(entry);
   for (const key of ['main', 'browser']) {
     if (typeof manifest[key] !== 'string') continue;
