@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LocationsRequest, type LocationKind } from '../../server/src/protocol';
+import { LocationsRequest, ReindexRequest, type LocationKind } from '../../server/src/protocol';
 import { newEvent, newHandler } from './codegen';
 import { Commands, EVENTS_VIEW_ID } from './commandIds';
 import { registerCommand } from './commandRunner';
@@ -63,7 +63,13 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Restarting the Event Flow server' }, () => client.restart()),
     ),
     command(Commands.showOutput, 'Show Output', () => output.show(true)),
-    command(Commands.refresh, 'Refresh', () => vscode.window.withProgress({ location: { viewId: EVENTS_VIEW_ID } }, () => store.refresh())),
+    // Refresh re-indexes from disk (after a change the watchers cannot see, e.g. a mounted folder).
+    command(Commands.refresh, 'Refresh', () =>
+      vscode.window.withProgress({ location: { viewId: EVENTS_VIEW_ID } }, async () => {
+        await client.sendRequest(ReindexRequest.type);
+        await store.refresh();
+      }),
+    ),
     command(Commands.filter, 'Filter', () => view.promptFilter()),
     command(Commands.clearFilter, 'Clear Filter', () => view.setFilter(undefined)),
     command(Commands.groupByModule, 'Group by Module', () => view.setGroupBy('module')),

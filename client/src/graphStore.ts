@@ -110,7 +110,7 @@ export class GraphStore implements vscode.Disposable {
   }
 
   private fetchStatus(): Promise<StatusResult> {
-    return this.client.sendRequest(StatusRequest.type, undefined);
+    return this.client.sendRequest(StatusRequest.type);
   }
 
   private setIndexing(indexing: boolean): void {

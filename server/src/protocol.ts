@@ -3,7 +3,7 @@
  * (the vscode-eslint habit). Everything here is plain data: positions are LSP positions
  * (0-based, UTF-16), files are URIs.
  */
-import { NotificationType, RequestType, type Location, type Position, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type Location, type Position, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { Report } from './core/report';
 
 /** The whole graph of every workspace folder: the CLI's JSON report (1-based lines, root-relative files) plus the folder's URI. */
@@ -41,7 +41,7 @@ export interface StatusResult {
 
 export namespace StatusRequest {
   export const method = 'eventFlow/status';
-  export const type = new RequestType<void, StatusResult, void>(method);
+  export const type = new RequestType0<StatusResult, void>(method);
 }
 
 /** Sent whenever events, publishers, handlers or flows change (and when indexing starts or ends). */
@@ -105,6 +105,18 @@ export namespace NewEventRequest {
 export namespace NewHandlerRequest {
   export const method = 'eventFlow/newHandler';
   export const type = new RequestType<NewHandlerParams, GeneratedEdit, void>(method);
+}
+
+/** Renames an event type everywhere (the tree's "Rename Event…"): the same edit as a rename at a key string. */
+export namespace RenameEventRequest {
+  export const method = 'eventFlow/renameEvent';
+  export const type = new RequestType<{ key: string; newKey: string; folderUri?: string }, WorkspaceEdit, void>(method);
+}
+
+/** Re-indexes every folder from scratch (the view's "Refresh"). */
+export namespace ReindexRequest {
+  export const method = 'eventFlow/reindex';
+  export const type = new RequestType0<void, void>(method);
 }
 
 /** Checks a key against the naming convention (for input validation as the user types). */

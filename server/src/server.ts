@@ -11,6 +11,8 @@ import {
   DidChangeWatchedFilesNotification,
   ErrorCodes,
   FileChangeType,
+  LSPErrorCodes,
+  Message,
   ProposedFeatures,
   ResponseError,
   TextDocuments,
@@ -36,6 +38,8 @@ import {
   ModulesRequest,
   NewEventRequest,
   NewHandlerRequest,
+  ReindexRequest,
+  RenameEventRequest,
   StatusRequest,
   ValidateKeyRequest,
   type FolderStatus,
@@ -48,10 +52,14 @@ import { Folder, type EventFlowSettings } from './lsp/folder';
 import { generateEvent, generateHandler } from './lsp/generate';
 import { hover } from './lsp/hover';
 import { declarationLocations, definition, handlerLocations, implementation, publisherLocations, references, targetAt } from './lsp/navigation';
-import { prepareRename, rename } from './lsp/rename';
+import { prepareRename, rename, renameKey } from './lsp/rename';
 import { workspaceSymbols } from './lsp/symbols';
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createConnection(ProposedFeatures.all, {
+  // A request cancelled while it waits in the queue is answered at once with RequestCancelled
+  // and never runs. Handlers are synchronous, so that is when a cancellation can take effect.
+  cancelUndispatched: (message) => (Message.isRequest(message) ? { jsonrpc: '2.0', id: message.id, error: requestCancelled().toJson() } : undefined),
+});
 const documents = new TextDocuments(TextDocument);
 const folders: Folder[] = [];
 let supportsConfiguration = false;
@@ -281,8 +289,14 @@ function guarded<T>(what: string, fn: () => T): T {
   }
 }
 
-function cancelled<T>(token: CancellationToken | undefined, empty: T): T | undefined {
-  return token?.isCancellationRequested ? empty : undefined;
+/** A request cancelled before its handler ran is answered with RequestCancelled, without the work. */
+function cancelled(token: CancellationToken | undefined): undefined {
+  if (token?.isCancellationRequested) throw requestCancelled();
+  return undefined;
+}
+
+function requestCancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled');
 }
 
 const versionOf = (uri: string) => documents.get(uri)?.version ?? null;
@@ -297,7 +311,7 @@ function ready(folder: Folder | undefined): folder is Folder {
 }
 
 connection.onHover((params, token) =>
-  cancelled(token, null) ??
+  cancelled(token) ??
   guarded('hover', () => {
     const { path: p, folder } = at(params.textDocument.uri);
     return ready(folder) ? hover(targetAt(folder, p, params.position)) : null;
@@ -305,7 +319,7 @@ connection.onHover((params, token) =>
 );
 
 connection.onImplementation((params, token) =>
-  cancelled(token, null) ??
+  cancelled(token) ??
   guarded('go to handlers', () => {
     const { path: p, folder } = at(params.textDocument.uri);
     return ready(folder) ? implementation(targetAt(folder, p, params.position)) : null;
@@ -313,7 +327,7 @@ connection.onImplementation((params, token) =>
 );
 
 connection.onDefinition((params, token) =>
-  cancelled(token, null) ??
+  cancelled(token) ??
   guarded('go to definition', () => {
     const { path: p, folder } = at(params.textDocument.uri);
     return ready(folder) ? definition(targetAt(folder, p, params.position)) : null;
@@ -321,7 +335,7 @@ connection.onDefinition((params, token) =>
 );
 
 connection.onReferences((params, token) =>
-  cancelled(token, null) ??
+  cancelled(token) ??
   guarded('find references', () => {
     const { path: p, folder } = at(params.textDocument.uri);
     return ready(folder) ? references(targetAt(folder, p, params.position), params.context.includeDeclaration) : null;
@@ -329,7 +343,7 @@ connection.onReferences((params, token) =>
 );
 
 connection.onCodeLens((params, token) =>
-  cancelled(token, []) ??
+  cancelled(token) ??
   guarded('code lens', () => {
     const { path: p, folder } = at(params.textDocument.uri);
     return ready(folder) ? codeLenses(folder, p) : [];
@@ -339,7 +353,7 @@ connection.onCodeLens((params, token) =>
 connection.onCodeLensResolve((lens) => guarded('code lens', () => resolveCodeLens(folderOf(uriToPath((lens.data as { uri?: string })?.uri ?? '')), lens)));
 
 connection.onCompletion((params, token) =>
-  cancelled(token, null) ??
+  cancelled(token) ??
   guarded('completion', () => {
     const { path: p, folder } = at(params.textDocument.uri);
     return ready(folder) ? completion(folder, p, params.position) : null;
@@ -361,7 +375,7 @@ connection.onRenameRequest((params) =>
 );
 
 connection.onCodeAction((params, token) =>
-  cancelled(token, []) ??
+  cancelled(token) ??
   guarded('code actions', () => {
     const { path: p, folder } = at(params.textDocument.uri);
     return ready(folder) ? codeActions(folder, p, params, versionOf) : [];
@@ -370,7 +384,7 @@ connection.onCodeAction((params, token) =>
 
 connection.onCodeActionResolve((action) => guarded('code action', () => resolveCodeAction(folders, action, versionOf)));
 
-connection.onWorkspaceSymbol((params, token) => cancelled(token, []) ?? guarded('workspace symbols', () => workspaceSymbols(folders.filter(ready), params.query)));
+connection.onWorkspaceSymbol((params, token) => cancelled(token) ?? guarded('workspace symbols', () => workspaceSymbols(folders.filter(ready), params.query)));
 
 // ── Custom requests ────────────────────────────────────────────────────────────────────
 
@@ -442,6 +456,17 @@ connection.onRequest(NewEventRequest.type, (params) => guarded('new event', () =
 connection.onRequest(NewHandlerRequest.type, (params) => {
   const folder = params.folderUri ? pickFolder(params.folderUri) : (folders.filter(ready).find((f) => f.index.graph.declarationsOf(params.key).length) ?? pickFolder());
   return guarded('new handler', () => generateHandler(folder, params.key, params.module, versionOf));
+});
+
+connection.onRequest(RenameEventRequest.type, (params) =>
+  guarded('rename event', () => {
+    const folder = params.folderUri ? pickFolder(params.folderUri) : (folders.filter(ready).find((f) => f.index.graph.entry(params.key)) ?? pickFolder());
+    return renameKey(folder, params.key, params.newKey, versionOf);
+  }),
+);
+
+connection.onRequest(ReindexRequest.type, async () => {
+  await Promise.all(folders.map((f) => buildFolder(f)));
 });
 
 connection.onRequest(ValidateKeyRequest.type, (params) =>

@@ -178,14 +178,14 @@ describe('eventflow check --format json', { concurrency: true }, () => {
       events: [
         {
           key: 'email.sent',
-          declarations: [{ ...at('src/modules/email/events.ts', 3, 14, 3, 28, 'email'), name: 'EmailSentEvent', fields: [] }],
+          declarations: [{ ...at('src/modules/email/events.ts', 3, 14, 3, 28, 'email'), name: 'EmailSentEvent', fields: [], isTest: false }],
           publishers: [{ ...at('src/modules/email/handlers.ts', 9, 5, 9, 35, 'email'), text: 'new EmailSentEvent().publish()', isTest: false }],
           handlers: [{ ...at('src/modules/audit/handlers.ts', 3, 1, 3, 82, 'audit'), name: 'recordDelivery', async: true, via: 'registration', isTest: false }],
         },
         {
           key: 'user.created',
           declarations: [
-            { ...at('src/modules/users/events.ts', 3, 14, 3, 30, 'users'), name: 'UserCreatedEvent', fields: [{ name: 'email', type: 'string', optional: false }] },
+            { ...at('src/modules/users/events.ts', 3, 14, 3, 30, 'users'), name: 'UserCreatedEvent', fields: [{ name: 'email', type: 'string', optional: false }], isTest: false },
           ],
           publishers: [{ ...at('src/modules/users/service.ts', 4, 3, 4, 40, 'users'), text: 'new UserCreatedEvent(email).publish()', isTest: false }],
           handlers: [{ ...at('src/modules/email/handlers.ts', 6, 3, 6, 32, 'email'), name: 'EmailHandlers.welcome', async: false, via: 'decorator', isTest: false }],

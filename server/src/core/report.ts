@@ -20,7 +20,7 @@ export interface ReportLocation {
 
 export interface ReportEvent {
   key: string;
-  declarations: (ReportLocation & { name: string; fields: { name: string; type: string; optional: boolean }[] })[];
+  declarations: (ReportLocation & { name: string; fields: { name: string; type: string; optional: boolean }[]; isTest: boolean })[];
   publishers: (ReportLocation & { text: string; isTest: boolean })[];
   handlers: (ReportLocation & { name: string; async: boolean; via: 'decorator' | 'registration'; isTest: boolean })[];
 }
@@ -59,7 +59,7 @@ export function buildReport(index: WorkspaceIndex, extraDiagnostics: CoreDiagnos
     const e = index.graph.events.get(key)!;
     return {
       key,
-      declarations: sortLocs(e.declarations.map((d) => ({ ...loc(d.file, d.nameSpan, d.module), name: d.name, fields: d.fields }))),
+      declarations: sortLocs(e.declarations.map((d) => ({ ...loc(d.file, d.nameSpan, d.module), name: d.name, fields: d.fields, isTest: d.isTest }))),
       publishers: sortLocs(e.publishers.map((p) => ({ ...loc(p.file, p.span, p.module), text: p.text, isTest: p.isTest }))),
       handlers: sortLocs(e.handlers.map((h) => ({ ...loc(h.file, h.span, h.module), name: h.name, async: h.async, via: h.via, isTest: h.isTest }))),
     };
