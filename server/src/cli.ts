@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createIndex, workerScriptNextTo } from './core/setup';
+import { isProfileName } from './core/profiles';
+import { createIndex, unknownProfilesMessage, workerScriptNextTo } from './core/setup';
 import { buildReport, toDot, toMermaid, toSarif, type Report, type ReportDiagnostic } from './core/report';
 import { slash } from './core/text';
 
@@ -21,7 +22,8 @@ Usage:
 Options:
   --format <f>         check: text (default), json, sarif;  graph: mermaid (default), dot, json
   --config <file>      use this configuration instead of <dir>/.eventflow.json
-  --profile <name>     use a convention profile (repeatable): seed, nestjs-event-emitter, nestjs-cqrs
+  --profile <name>     use a convention profile (repeatable) instead of the detected ones:
+                       seed, nestjs-event-emitter, nestjs-cqrs, custom
   --max-warnings <n>   exit 1 when there are more than n warnings (default: unlimited)
   --no-color           never colour the text output
   -h, --help           show this help
@@ -65,7 +67,11 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     };
     if (a === '--format') args.format = value();
     else if (a === '--config') args.config = value();
-    else if (a === '--profile') args.profiles.push(value());
+    else if (a === '--profile') {
+      const v = value();
+      if (!isProfileName(v)) throw new UsageError(unknownProfilesMessage([v]));
+      args.profiles.push(v);
+    }
     else if (a === '--max-warnings') {
       const v = value();
       if (!/^\d+$/.test(v)) throw new UsageError(`--max-warnings needs a non-negative integer, got '${v}'`);

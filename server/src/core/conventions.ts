@@ -34,11 +34,25 @@ export const DEFAULT_SEVERITIES: Record<RuleCode, SeverityOrOff> = {
   'config-error': 'error',
 };
 
-/** A decorator that registers the decorated method/function as a handler: `@eventHandler(key)`. */
+/**
+ * A decorator that registers a handler.
+ * - on a method (the default): `@eventHandler(key)`, `@OnEvent(key, options)`;
+ * - on a class (`target: 'class'`): `@EventsHandler(A, B)`, every argument from `keyArg` on
+ *   names an event, and the class's `method` (default `handle`) handles them.
+ */
 export interface HandlerDecoratorConvention {
   name: string;
   /** Index of the key argument (a key or an array of keys). */
   keyArg: number;
+  target?: 'method' | 'class';
+  /** For `target: 'class'`: the method that handles (`handle`). */
+  method?: string;
+  /** `key` (default): the argument is a key; `class`: it names an event class (CQRS). */
+  argumentIs?: 'key' | 'class';
+  /** What an array argument means: several keys (default), or the segments of one key (EventEmitter2). */
+  array?: 'keys' | 'segments';
+  /** Keys with `*` / `**` segments are patterns matched against published keys (EventEmitter2 wildcards). */
+  wildcards?: boolean;
 }
 
 /** A call that registers a handler: `subscribeToEvent(key, fn)`. */
@@ -50,16 +64,43 @@ export interface RegistrationConvention {
 }
 
 /**
- * A call that publishes.
+ * A call, inside a member carrying the decorator `within`, whose arguments name the events
+ * that member handles: `ofType(A, B)` in a CQRS `@Saga()`.
+ */
+export interface HandlerCallConvention {
+  name: string;
+  within: string;
+}
+
+/**
+ * What publishes.
  * - `function`: `publishEvent(event)` — a free function.
  * - `instance`: `event.publish()` — a method called on the event itself.
+ * - `method`: `emitter.emit(key, …)` — a method on a receiver recognised by its declared type
+ *   (`receiverTypes`: a constructor parameter property, a class property, a variable or a
+ *   parameter of that type, or the class itself for a static call), or on `this` inside a
+ *   class that extends one of `thisExtends` (`this.apply(event)` in an `AggregateRoot`).
+ * - `decorator`: `@EmitEvent(key)` on a method: publishes when the method returns.
  */
 export interface PublishConvention {
   name: string;
-  kind: 'function' | 'instance';
-  /** For `function`: index of the argument holding the event (or the key, per `argumentIs`). */
+  kind: 'function' | 'instance' | 'method' | 'decorator';
+  /** Index of the argument holding the event (or the key, per `argumentIs`). */
   argument?: number;
-  argumentIs?: 'event' | 'key';
+  /** `event`: an event instance; `key`: a key; `events`: an array of event instances (`publishAll([...])`). */
+  argumentIs?: 'event' | 'key' | 'events';
+  receiverTypes?: string[];
+  thisExtends?: string[];
+  /** The class of a published instance is an event by this use (CQRS: events are plain classes). */
+  declaresEventClass?: boolean;
+  /** What an array key means: the segments of one key (EventEmitter2), or nothing statically known (default). */
+  array?: 'segments';
+}
+
+/** EventEmitter2's wildcard keys: `order.*` (one segment), `order.**` (any number). */
+export interface WildcardConvention {
+  enabled: boolean;
+  delimiter: string;
 }
 
 export interface NamingConvention {
@@ -81,6 +122,13 @@ export interface Conventions {
   handlerDecorators: HandlerDecoratorConvention[];
   registrations: RegistrationConvention[];
   publishes: PublishConvention[];
+  /** Calls naming handled events inside a decorated member (CQRS sagas' `ofType`). */
+  handlerCalls: HandlerCallConvention[];
+  /** Interfaces that make a class an event (`implements IEvent`); such events are keyed by class name. */
+  eventInterfaces: string[];
+  /** An event class that declares no key is keyed by its class name (CQRS, domain-event styles). */
+  classNameKeys: boolean;
+  wildcards: WildcardConvention;
   /** Folders (relative to the root, `/`-separated) whose direct children are modules. */
   modulesRoots: string[];
   naming: NamingConvention;
@@ -105,6 +153,11 @@ export const DEFAULT_EXCLUDE = [
   '**/coverage/**',
   '**/.git/**',
   '**/.vscode-test/**',
+  '**/.nx/**',
+  '**/.turbo/**',
+  '**/.next/**',
+  '**/generated/**',
+  '**/__generated__/**',
   '**/*.d.ts',
 ];
 
@@ -129,6 +182,10 @@ export function seedConventions(): Conventions {
       { name: 'publishEvent', kind: 'function', argument: 0, argumentIs: 'event' },
       { name: 'publish_event', kind: 'function', argument: 0, argumentIs: 'event' },
     ],
+    handlerCalls: [],
+    eventInterfaces: [],
+    classNameKeys: false,
+    wildcards: { enabled: true, delimiter: '.' },
     modulesRoots: ['src/modules', 'app/modules'],
     naming: {
       minSegments: 2,
@@ -143,11 +200,56 @@ export function seedConventions(): Conventions {
   };
 }
 
+/** The conventions' fields that profiles fill (the event system's vocabulary); the rest is the workspace's. */
+export const PROFILE_FIELDS = [
+  'baseClasses',
+  'eventTypeProperties',
+  'superKeyArgument',
+  'handlerDecorators',
+  'registrations',
+  'publishes',
+  'handlerCalls',
+  'eventInterfaces',
+  'classNameKeys',
+] as const;
+
+/** The defaults without any event system: what every profile starts from. */
+export function neutralConventions(): Conventions {
+  return {
+    ...seedConventions(),
+    profiles: [],
+    baseClasses: [],
+    eventTypeProperties: [],
+    superKeyArgument: false,
+    handlerDecorators: [],
+    registrations: [],
+    publishes: [],
+    handlerCalls: [],
+    eventInterfaces: [],
+    classNameKeys: false,
+  };
+}
+
+/** Appends the items not already in the list (compared as JSON): profiles and settings add up. */
+export function appendUnique<T>(list: T[], items: readonly T[]): T[] {
+  const seen = new Set(list.map((x) => JSON.stringify(x)));
+  for (const item of items) {
+    const key = JSON.stringify(item);
+    if (!seen.has(key)) {
+      seen.add(key);
+      list.push(item);
+    }
+  }
+  return list;
+}
+
 /** Every name that can make a file relevant; used by the pre-filter. */
 export function triggerWords(c: Conventions): string[] {
   const words = new Set<string>(['extends', 'export']);
   for (const d of c.handlerDecorators) words.add(d.name);
   for (const r of c.registrations) words.add(r.name.split('.').pop()!);
   for (const p of c.publishes) words.add(p.name);
+  for (const h of c.handlerCalls) words.add(h.name);
+  for (const i of c.eventInterfaces) words.add(i);
   return [...words];
 }

@@ -23,15 +23,26 @@ export type Language = 'typescript' | 'python';
  * - `ref`: a dotted reference to a declared value: a const, enum member, nested const object
  *   property or static readonly class property (`USER_CREATED`, `Events.user.created`,
  *   `EventTypes.USER_CREATED`). The first segment is a name in the file's scope.
- * - `className`: the name of a class used as the key (`X.name`, or CQRS-style class keys);
- *   the first segment is a name in the file's scope.
- * - `dynamic`: anything that cannot be determined statically; `reason` says why.
+ * - `className`: the name of a class used as the key (`X.name`); the first segment is a name
+ *   in the file's scope.
+ * - `eventClass`: a class named as the event itself (`@EventsHandler(X)`, `ofType(X)`): the key
+ *   is the key that class declares (its class name for class-keyed events); the class is an
+ *   event by this use.
+ * - `dynamic`: anything that cannot be determined statically; `reason` says why. With `parts`,
+ *   the key is those pieces joined (a template literal `` `${PREFIX}.created` ``, an
+ *   EventEmitter2 key written as an array of segments): known after all when every piece
+ *   resolves to a constant.
+ *
+ * A `ref` path may name an instance member as `[...Class, 'prototype', member]` (a property
+ * read off a typed instance) and a method returning a constant as `member()` (`X.getName()`);
+ * `text` is then the expression as written, for messages.
  */
 export type KeyExpr =
   | { kind: 'literal'; value: string; span: Span }
-  | { kind: 'ref'; path: string[]; span: Span }
+  | { kind: 'ref'; path: string[]; span: Span; text?: string }
   | { kind: 'className'; path: string[]; span: Span }
-  | { kind: 'dynamic'; text: string; reason: string; span: Span };
+  | { kind: 'eventClass'; path: string[]; span: Span }
+  | { kind: 'dynamic'; text: string; reason: string; span: Span; parts?: KeyExpr[] };
 
 /** A value declared in a file that may hold a key: `const X = 'a.b'`, enum members, const objects. */
 export interface ValueDecl {
@@ -40,6 +51,8 @@ export interface ValueDecl {
   /** The value: a literal or a reference to another value (`const A = B`). */
   value: KeyExpr;
   span: Span;
+  /** `{ ...value }` inside the object at `path`: every member of `value` is a member of `path`. */
+  spread?: true;
 }
 
 /** An event class candidate: any class with a base class (event-ness is decided globally). */
@@ -51,6 +64,10 @@ export interface ClassDecl {
   span: Span;
   /** The base class as written: `['EventBase']`, `['events', 'EventBase']`; empty when none. */
   extends: string[];
+  /** Interfaces as written (`implements IEvent, ns.IDomainEvent`), when any. */
+  implements?: string[][];
+  /** Declared `abstract`: never an event by itself, whatever it extends. */
+  abstract?: true;
   /** The key this class declares through its event-type property or `super('...')`, if any. */
   eventType?: KeyExpr;
   /** Declared fields (name and type text), for hovers and the catalog. */
@@ -102,6 +119,12 @@ export interface PublishSite {
   text: string;
   /** The enclosing function's id (see `FunctionDecl.id`), if any. */
   inFunction?: string;
+  /**
+   * A publish only when the class at `classPath` (as written in this file) is or extends one
+   * of `bases` (`this.apply(e)` in an `AggregateRoot` subclass); decided with the whole
+   * workspace. A class that is one of `bases` itself is the event system: no publish.
+   */
+  ifExtends?: { classPath: string[]; bases: string[] };
 }
 
 export interface HandlerSite {
@@ -121,6 +144,8 @@ export interface HandlerSite {
   functionId?: string;
   /** `decorator` or `registration` (a `subscribeToEvent(key, fn)` call). */
   via: 'decorator' | 'registration';
+  /** Keys with `*`/`**` segments are patterns (EventEmitter2 wildcards), matched against published keys. */
+  wildcards?: true;
 }
 
 /** A function or method body, for flows: the publishes it makes and the same-file functions it calls. */
@@ -139,6 +164,12 @@ export interface KeyUse {
   role: 'declaration' | 'handler' | 'publish' | 'constant';
 }
 
+/** A class used as an event by a convention; with `ifExtends`, only when that condition holds (see `PublishSite`). */
+export interface EventClassUse {
+  path: string[];
+  ifExtends?: { classPath: string[]; bases: string[] };
+}
+
 export interface FileFacts {
   /** Absolute path with '/' separators. */
   path: string;
@@ -152,6 +183,12 @@ export interface FileFacts {
   functions: FunctionDecl[];
   /** Every string literal written as a key, with its role; drives rename and completion. */
   keyUses: KeyUse[];
+  /**
+   * Classes this file uses as events by convention (`@EventsHandler(X)`, `eventBus.publish(new X())`),
+   * as paths in scope: such a class is an event wherever it is declared. Part of the file's
+   * surface, so that a new use re-resolves the class's file.
+   */
+  eventClassUses?: EventClassUse[];
   /** Number of syntax errors the parser reported; facts are what parsed. */
   syntaxErrors: number;
   /** True for test files (by the conventions' test globs). */

@@ -2,6 +2,12 @@
  * The event graph: for each key, who declares, publishes and handles it, and the flows
  * between events (a handler that publishes). Built from per-file contributions so that an
  * edit to one file replaces only that file's part.
+ *
+ * Wildcard handlers (`@OnEvent('order.*')`) live under their pattern and are also listed,
+ * as the same objects, among the handlers of every key the pattern matches that something
+ * declares or publishes: rules, navigation and hovers see them as that key's handlers. Which
+ * keys a pattern matches is kept up to date on every add and remove, and the keys whose
+ * handlers changed that way are reported as touched, so that they are re-checked.
  */
 import type { FieldDecl, Span } from './facts';
 
@@ -21,6 +27,8 @@ export interface EventDeclaration extends Location {
   keySpan?: Span;
   fields: FieldDecl[];
   isTest: boolean;
+  /** The key is the class's name (a class-keyed event: CQRS, domain-event styles). */
+  classKey?: true;
 }
 
 export interface EventPublisher extends Location {
@@ -44,6 +52,8 @@ export interface EventHandler extends Location {
   paramKey?: string;
   paramType?: string;
   isTest: boolean;
+  /** The key is a wildcard pattern (`order.*`, `**`): the handler handles every key it matches. */
+  wildcard?: true;
 }
 
 export interface Flow {
@@ -90,6 +100,32 @@ export class EventGraph {
   readonly events = new Map<string, EventEntry>();
   readonly flows = new Map<string, Flow[]>(); // by file
   readonly unresolved = new Map<string, Unresolved[]>(); // by file
+  /** Wildcard patterns (keys of entries with wildcard handlers) → the keys each matches. */
+  private readonly patterns = new Map<string, Set<string>>();
+
+  constructor(private delimiter = '.') {}
+
+  /** The segment delimiter of wildcard patterns; changing it re-matches every pattern. */
+  setDelimiter(delimiter: string): void {
+    if (delimiter === this.delimiter) return;
+    this.delimiter = delimiter;
+    this.refreshWildcards(new Set(this.events.keys()));
+  }
+
+  /** The keys a wildcard pattern matches (declared or published ones), sorted; empty for a plain key. */
+  matchesOf(pattern: string): string[] {
+    return [...(this.patterns.get(pattern) ?? [])].sort();
+  }
+
+  /** Whether the key is a wildcard pattern some handler listens to. */
+  isPattern(key: string): boolean {
+    return this.patterns.has(key);
+  }
+
+  /** Wildcard patterns handlers listen to, sorted. */
+  patternKeys(): string[] {
+    return [...this.patterns.keys()].sort();
+  }
 
   entry(key: string): EventEntry | undefined {
     return this.events.get(key);
@@ -116,9 +152,15 @@ export class EventGraph {
     return byFile(this.unresolved);
   }
 
-  /** Keys sorted, for stable output. */
+  /** Event keys sorted, for stable output; a wildcard pattern that nothing declares or publishes is not one. */
   keys(): string[] {
-    return [...this.events.keys()].sort();
+    return [...this.events.keys()].filter((k) => !this.isPatternOnly(k)).sort();
+  }
+
+  private isPatternOnly(key: string): boolean {
+    if (!this.patterns.has(key)) return false;
+    const e = this.events.get(key)!;
+    return !e.declarations.length && !e.publishers.length && e.handlers.every((h) => h.wildcard && h.key === key);
   }
 
   /** Adds a file's contribution; returns the keys it touches. */
@@ -131,6 +173,7 @@ export class EventGraph {
     for (const h of c.handlers) insertInFileOrder(this.getOrCreate(h.key).handlers, h), touched.add(h.key);
     if (c.flows.length) this.flows.set(file, c.flows);
     if (c.unresolved.length) this.unresolved.set(file, c.unresolved);
+    this.refreshWildcards(touched);
     return touched;
   }
 
@@ -145,10 +188,11 @@ export class EventGraph {
       e.declarations = drop(e.declarations);
       e.publishers = drop(e.publishers);
       e.handlers = drop(e.handlers);
-      if (!e.declarations.length && !e.publishers.length && !e.handlers.length) this.events.delete(key);
+      if (!e.declarations.length && !e.publishers.length && !e.handlers.some((h) => h.key === key)) this.events.delete(key);
     }
     this.flows.delete(file);
     this.unresolved.delete(file);
+    this.refreshWildcards(touched);
     return touched;
   }
 
@@ -156,6 +200,58 @@ export class EventGraph {
     this.events.clear();
     this.flows.clear();
     this.unresolved.clear();
+    this.patterns.clear();
+  }
+
+  /**
+   * Brings wildcard handlers up to date after the entries of `touched` changed: patterns that
+   * appeared, changed or went away are re-matched against every key, and touched keys against
+   * every pattern. Keys whose handlers changed and patterns whose matches changed are added to
+   * `touched`.
+   */
+  private refreshWildcards(touched: Set<string>): void {
+    if (this.patterns.size === 0 && ![...touched].some((k) => this.events.get(k)?.handlers.some((h) => h.wildcard))) return;
+    const rematch = new Set<string>();
+    for (const key of [...touched]) {
+      const e = this.events.get(key);
+      const isPattern = !!e?.handlers.some((h) => h.wildcard && h.key === key);
+      const was = this.patterns.get(key);
+      if (isPattern || was) {
+        // The pattern's handlers may have changed: every key it matched or matches now is re-derived.
+        for (const k of was ?? []) rematch.add(k);
+        if (isPattern) {
+          if (!was) this.patterns.set(key, new Set());
+          for (const [k, entry] of this.events) if (this.matchable(k, entry) && k !== key && wildcardMatches(key, k, this.delimiter)) rematch.add(k);
+        } else this.patterns.delete(key);
+      }
+      rematch.add(key);
+    }
+    for (const key of rematch) {
+      const e = this.events.get(key);
+      const own = e ? e.handlers.filter((h) => h.key === key) : [];
+      const copies: EventHandler[] = [];
+      for (const [pattern, matched] of this.patterns) {
+        if (pattern === key) continue;
+        const matches = !!e && this.matchable(key, e) && wildcardMatches(pattern, key, this.delimiter);
+        if (matches) copies.push(...this.events.get(pattern)!.handlers.filter((h) => h.wildcard && h.key === pattern));
+        if (matches !== matched.has(key)) {
+          if (matches) matched.add(key);
+          else matched.delete(key);
+          touched.add(pattern);
+        }
+      }
+      if (!e) continue;
+      const before = e.handlers.length - own.length;
+      if (copies.length === 0 && before === 0) continue;
+      const next = [...own, ...copies].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
+      if (next.length !== e.handlers.length || next.some((h, i) => h !== e.handlers[i])) touched.add(key);
+      e.handlers = next;
+    }
+  }
+
+  /** A key a wildcard can match: something declares or publishes it. */
+  private matchable(key: string, e: EventEntry): boolean {
+    return (e.declarations.length > 0 || e.publishers.length > 0) && !this.isPatternOnly(key);
   }
 
   private getOrCreate(key: string): EventEntry {
@@ -185,6 +281,31 @@ export function contributionKeys(c: FileContribution): Set<string> {
   for (const p of c.publishers) keys.add(p.key);
   for (const h of c.handlers) keys.add(h.key);
   return keys;
+}
+
+/** Whether a key has a wildcard segment (`*` or `**`, whole segments, as EventEmitter2 reads them). */
+export function isWildcardKey(key: string, delimiter: string): boolean {
+  return key.split(delimiter).some((s) => s === '*' || s === '**');
+}
+
+/** EventEmitter2's matching: `*` is exactly one segment, `**` any number of segments (none included). */
+export function wildcardMatches(pattern: string, key: string, delimiter: string): boolean {
+  const p = pattern.split(delimiter);
+  const k = key.split(delimiter);
+  // Memoised over (pattern index, key index): `**` can make naive backtracking exponential.
+  const memo = new Map<number, boolean>();
+  const match = (i: number, j: number): boolean => {
+    const id = i * (k.length + 1) + j;
+    const cached = memo.get(id);
+    if (cached !== undefined) return cached;
+    let r: boolean;
+    if (i === p.length) r = j === k.length;
+    else if (p[i] === '**') r = match(i + 1, j) || (j < k.length && match(i, j + 1));
+    else r = j < k.length && (p[i] === '*' || p[i] === k[j]) && match(i + 1, j + 1);
+    memo.set(id, r);
+    return r;
+  };
+  return match(0, 0);
 }
 
 export const EMPTY_CONTRIBUTION: FileContribution = { declarations: [], publishers: [], handlers: [], unresolved: [], flows: [], refs: [] };

@@ -59,8 +59,8 @@ export function scanWorkspace(root: string, exclude: GlobSet): ScanResult {
           const st = fs.statSync(path);
           isDir = st.isDirectory();
           isFile = st.isFile();
-        } catch {
-          skipped.push({ file: rel, reason: 'broken symbolic link' });
+        } catch (e) {
+          skipped.push({ file: rel, reason: (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link' });
           continue;
         }
       }
@@ -82,15 +82,9 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** Reads a source file as text: binary files and files over the size limit are skipped with a reason. */
 export function readSourceFile(path: string, maxSize: number): ReadResult {
-  let buf: Buffer;
-  try {
-    const st = fs.statSync(path);
-    if (st.size > maxSize) return { skipped: `larger than the ${formatBytes(maxSize)} limit (${formatBytes(st.size)}); raise "maxFileSize" in .eventflow.json to index it` };
-    buf = fs.readFileSync(path);
-  } catch (e) {
-    return { skipped: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
-  }
-  return decodeSource(buf);
+  const r = readRegularFile(path, maxSize);
+  if ('skipped' in r) return r;
+  return decodeSource(r.bytes);
 }
 
 export function decodeSource(buf: Uint8Array): ReadResult {
@@ -101,16 +95,40 @@ export function decodeSource(buf: Uint8Array): ReadResult {
   return { text };
 }
 
+/** Reads a configuration file (tsconfig.json, .eventflow.json, pyproject.toml): regular files only. */
 export function readTextFile(path: string): string | undefined {
+  const r = readRegularFile(path, Infinity);
+  return 'bytes' in r ? r.bytes.toString('utf8') : undefined;
+}
+
+/**
+ * Reads a file only when it is a regular file. A FIFO, a device (`/dev/zero`, `/dev/stdin` —
+ * the server's own LSP channel) or a folder, reached through a path or a symbolic link that a
+ * workspace controls, would block, never end, or steal input. The file is opened without
+ * blocking and checked through its descriptor, so it cannot be swapped between check and read.
+ */
+function readRegularFile(path: string, maxSize: number): { bytes: Buffer } | { skipped: string } {
+  let fd: number | undefined;
   try {
-    return fs.readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+    fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { skipped: st.isDirectory() ? 'cannot be read: EISDIR' : 'not a regular file (a pipe, socket or device)' };
+    if (st.size > maxSize) return { skipped: tooLarge(st.size, maxSize) };
+    return { bytes: fs.readFileSync(fd) };
+  } catch (e) {
+    return { skipped: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
 export function toPosixPath(p: string): string {
   return slash(p);
+}
+
+/** Why a file of `size` bytes is skipped under the `maxFileSize` limit. */
+export function tooLarge(size: number, maxSize: number): string {
+  return `larger than the ${formatBytes(maxSize)} limit (${formatBytes(size)}); raise "maxFileSize" in .eventflow.json to index it`;
 }
 
 function formatBytes(n: number): string {

@@ -5,7 +5,7 @@
  * (its "surface") change.
  */
 import type { Conventions } from './conventions';
-import type { ClassDecl, FileFacts, KeyExpr } from './facts';
+import type { ClassDecl, FileFacts, KeyExpr, ValueDecl } from './facts';
 import { loadTsconfig, type ConfigProblem, type PathsConfig } from './tsconfig';
 import { dirname, joinPath } from './text';
 
@@ -18,6 +18,10 @@ export interface ResolverHost {
   readFile(path: string): string | undefined;
   /** Resolves a Python module specifier (dotted or relative) to a file. */
   resolvePythonModule?(fromFile: string, specifier: string): string | undefined;
+  /** Resolves a bare specifier to a workspace package's source (`@acme/orders` → its `src/index.ts`), through `tryFile`. */
+  resolvePackage?(specifier: string, tryFile: (base: string) => string | undefined): string | undefined;
+  /** Whether some file uses the class `name` of `file` as an event (`@EventsHandler(X)`, `eventBus.publish(new X())`). */
+  isEventClassByUse?(file: string, name: string): boolean;
   /** The workspace root: tsconfig lookup stops there. */
   root: string;
 }
@@ -30,10 +34,14 @@ export interface ClassRef {
 export interface EventClassInfo {
   /** The class is the configured base (EventBase) itself. */
   isBase: boolean;
+  /** It implements an event interface (directly or through its bases): its subclasses are events too. */
+  classInterface?: boolean;
   /** The class extends a base, directly or not. */
   isEvent: boolean;
   /** The key it declares or inherits. */
   key?: string;
+  /** The key is the class's name (CQRS-style events), not a declared string. */
+  classKey?: boolean;
   /** Why the key could not be determined, when it is written but unresolvable. */
   keyProblem?: string;
 }
@@ -48,6 +56,8 @@ export class Resolver {
   private readonly tsconfigByDir = new Map<string, PathsConfig>();
   private readonly symbolCache = new Map<string, Symbol | null>();
   private eventInfoCache = new WeakMap<ClassDecl, EventClassInfo>();
+  /** Each file's values by dotted path (exact paths; spreads by the path of their object). */
+  private valuesCache = new WeakMap<FileFacts, { byPath: Map<string, ValueDecl>; spreads: Map<string, ValueDecl[]> }>();
   readonly configProblems: ConfigProblem[] = [];
 
   constructor(
@@ -93,8 +103,12 @@ export class Resolver {
         }
       }
     }
-    if (config.baseUrl) return this.tryFile(joinPath(config.baseUrl, specifier));
-    return undefined;
+    if (config.baseUrl) {
+      const found = this.tryFile(joinPath(config.baseUrl, specifier));
+      if (found) return found;
+    }
+    // A package of the workspace, imported by its name (what node_modules would link to).
+    return this.host.resolvePackage?.(specifier, (base) => this.tryFile(base));
   }
 
   private tryFile(base: string): string | undefined {
@@ -140,11 +154,26 @@ export class Resolver {
     if (!facts) return undefined;
     const [head, ...rest] = path;
     // A value declared in this file under exactly this path (const, enum member, object leaf).
-    const joined = path.join('.');
-    for (const v of facts.values) if (v.path.join('.') === joined) return { kind: 'value', file, value: v.value };
+    const values = this.valuesOf(facts);
+    const exact = values.byPath.get(path.join('.'));
+    if (exact) return { kind: 'value', file, value: exact.value };
+    // Through an alias or a spread of a prefix: `const ORDER = EVENTS.order` then `ORDER.created`;
+    // `{ ...ORDER_EVENTS }`. Always by value, never by the member's name.
+    for (let n = path.length - 1; n >= 1; n--) {
+      const prefix = path.slice(0, n).join('.');
+      const alias = values.byPath.get(prefix);
+      if (alias) return alias.value.kind === 'ref' ? this.lookupLocal(file, [...alias.value.path, ...path.slice(n)], hops + 1) : undefined;
+      for (const spread of values.spreads.get(prefix) ?? []) {
+        if (spread.value.kind !== 'ref') continue;
+        const found = this.lookupLocal(file, [...spread.value.path, ...path.slice(n)], hops + 1);
+        if (found) return found;
+      }
+    }
     for (const c of facts.classes) {
       if (c.name === head) {
         if (rest.length === 0) return { kind: 'class', ref: { file, decl: c } };
+        // A member the class does not declare may be its base class's (static or on instances).
+        if (c.extends.length) return this.lookupLocal(file, [...c.extends, ...rest], hops + 1);
         return undefined; // a static property that is not a recorded value
       }
     }
@@ -192,6 +221,23 @@ export class Resolver {
     return undefined;
   }
 
+  private valuesOf(facts: FileFacts): { byPath: Map<string, ValueDecl>; spreads: Map<string, ValueDecl[]> } {
+    let v = this.valuesCache.get(facts);
+    if (!v) {
+      v = { byPath: new Map(), spreads: new Map() };
+      for (const decl of facts.values) {
+        const joined = decl.path.join('.');
+        if (decl.spread) {
+          const list = v.spreads.get(joined);
+          if (list) list.push(decl);
+          else v.spreads.set(joined, [decl]);
+        } else if (!v.byPath.has(joined)) v.byPath.set(joined, decl);
+      }
+      this.valuesCache.set(facts, v);
+    }
+    return v;
+  }
+
   resolveClass(file: string, path: readonly string[]): ClassRef | undefined {
     const sym = this.resolveSymbol(file, path);
     return sym?.kind === 'class' ? sym.ref : undefined;
@@ -202,24 +248,50 @@ export class Resolver {
     switch (expr.kind) {
       case 'literal':
         return { key: expr.value };
-      case 'dynamic':
+      case 'dynamic': {
+        if (expr.parts && hops <= MAX_HOPS) {
+          // Pieces joined: a key when every piece is a constant.
+          let key = '';
+          for (const part of expr.parts) {
+            const k = this.resolveKey(file, part, hops + 1);
+            if (!('key' in k)) return { unresolved: `${expr.reason}: ${expr.text}` };
+            key += k.key;
+          }
+          return { key };
+        }
         return { unresolved: `${expr.reason}: ${expr.text}` };
+      }
       case 'className': {
         const cls = this.resolveClass(file, expr.path);
         return cls ? { key: cls.decl.name } : { unresolved: `class '${expr.path.join('.')}' is not declared in the workspace` };
       }
+      case 'eventClass': {
+        const cls = this.resolveClass(file, expr.path);
+        if (!cls) return { unresolved: `class '${expr.path.join('.')}' is not declared in the workspace` };
+        const info = this.eventInfo(cls);
+        if (info.key !== undefined) return { key: info.key };
+        return { unresolved: info.keyProblem ?? `'${cls.decl.name}' is not an event class with a key` };
+      }
       case 'ref': {
-        if (hops > MAX_HOPS) return { unresolved: `'${expr.path.join('.')}' refers to itself` };
+        const written = expr.text ?? expr.path.join('.');
+        if (hops > MAX_HOPS) return { unresolved: `'${written}' refers to itself` };
         const sym = this.resolveSymbol(file, expr.path);
-        if (!sym) return { unresolved: `'${expr.path.join('.')}' cannot be resolved to a constant` };
+        // `X.getName()` is a constant only when it is a method returning one; any other call is run-time.
+        if (!sym && expr.path[expr.path.length - 1].endsWith('()')) return { unresolved: `the result of a call: ${written}` };
+        if (!sym) return { unresolved: `'${written}' cannot be resolved to a constant` };
         if (sym.kind === 'value') return this.resolveKey(sym.file, sym.value, hops + 1);
-        if (sym.kind === 'class') return { unresolved: `'${expr.path.join('.')}' is a class, not a key` };
-        return { unresolved: `'${expr.path.join('.')}' is a module, not a key` };
+        if (sym.kind === 'class') return { unresolved: `'${written}' is a class, not a key` };
+        return { unresolved: `'${written}' is a module, not a key` };
       }
     }
   }
 
-  /** Whether a class is an event class, and the key it declares or inherits. */
+  /**
+   * Whether a class is an event class, and the key it declares or inherits. A class is an
+   * event when it extends a configured base class (its key: its event-type property, or the
+   * inherited one), or — class-keyed events, keyed by the class's own name — when it implements
+   * one of the event interfaces, extends such a class, or is used as an event by a convention.
+   */
   eventInfo(ref: ClassRef, depth = 0): EventClassInfo {
     const cached = this.eventInfoCache.get(ref.decl);
     if (cached) return cached;
@@ -229,15 +301,21 @@ export class Resolver {
       info.isBase = true;
       return info;
     }
-    if (ref.decl.extends.length === 0 || depth > MAX_HOPS) return info;
-    const parent = this.resolveClass(ref.file, ref.decl.extends);
-    if (parent) {
-      const p = this.eventInfo(parent, depth + 1);
-      info.isEvent = p.isBase || p.isEvent;
-      if (p.key) info.key = p.key;
-    } else {
-      // A base class from a package (not in the workspace): recognised by name.
-      info.isEvent = this.conventions.baseClasses.includes(ref.decl.extends[ref.decl.extends.length - 1]);
+    let parentInterface = false;
+    let parentClassKeyed = false;
+    if (ref.decl.extends.length !== 0 && depth <= MAX_HOPS) {
+      const parent = this.resolveClass(ref.file, ref.decl.extends);
+      if (parent) {
+        const p = this.eventInfo(parent, depth + 1);
+        info.isEvent = p.isBase || p.isEvent;
+        // A class-keyed parent's key is its own name: a subclass does not inherit it.
+        if (p.key && !p.classKey) info.key = p.key;
+        parentInterface = !!p.classInterface;
+        parentClassKeyed = !!p.classKey;
+      } else {
+        // A base class from a package (not in the workspace): recognised by name.
+        info.isEvent = this.conventions.baseClasses.includes(ref.decl.extends[ref.decl.extends.length - 1]);
+      }
     }
     if (info.isEvent && ref.decl.eventType) {
       const k = this.resolveKey(ref.file, ref.decl.eventType);
@@ -247,7 +325,47 @@ export class Resolver {
         info.keyProblem = k.unresolved;
       }
     }
+    if (parentInterface || ref.decl.implements?.some((p) => this.conventions.eventInterfaces.includes(p[p.length - 1]))) info.classInterface = true;
+    if (info.isEvent) {
+      // A subclass of an event base that declares no key (`class OrderPlaced extends DomainEvent {}`).
+      if (info.key === undefined && !info.keyProblem && (this.conventions.classNameKeys || parentClassKeyed) && !ref.decl.abstract) {
+        info.key = ref.decl.name;
+        info.classKey = true;
+      }
+      return info;
+    }
+    const used = !!this.host.isEventClassByUse?.(ref.file, ref.decl.name);
+    if (info.classInterface || used) {
+      info.isEvent = true;
+      info.classKey = true;
+      if (!ref.decl.abstract || used) info.key = ref.decl.name;
+    }
     return info;
+  }
+
+  /**
+   * Whether the class at `classPath` (as written in `file`) is one of `bases` (`'is'`), extends
+   * one directly or not (`'extends'`), or neither. A base class outside the workspace is
+   * recognised by its name.
+   */
+  classRelation(file: string, classPath: readonly string[], bases: readonly string[]): 'is' | 'extends' | 'no' {
+    const cls = this.resolveClass(file, classPath);
+    if (!cls) return bases.includes(classPath[classPath.length - 1]) ? 'extends' : 'no';
+    if (bases.includes(cls.decl.name)) return 'is';
+    let ref: ClassRef | undefined = cls;
+    for (let hops = 0; ref && ref.decl.extends.length && hops <= MAX_HOPS; hops++) {
+      const parentPath = ref.decl.extends;
+      const parent = this.resolveClass(ref.file, parentPath);
+      if (!parent) return bases.includes(parentPath[parentPath.length - 1]) ? 'extends' : 'no';
+      if (bases.includes(parent.decl.name)) return 'extends';
+      ref = parent;
+    }
+    return 'no';
+  }
+
+  /** Forgets which classes are events (the classes used as events changed). */
+  clearEventInfo(): void {
+    this.eventInfoCache = new WeakMap();
   }
 
   /** Forgets everything derived; called when any file's declarations change. */

@@ -6,7 +6,7 @@
  */
 import type { Conventions, RuleCode, Severity } from './conventions';
 import type { Span } from './facts';
-import type { EventEntry, EventGraph, Flow, Unresolved } from './graph';
+import type { EventEntry, EventGraph, EventHandler, Flow, Unresolved } from './graph';
 import { checkEventName, nearestKey } from './naming';
 
 export interface RelatedInfo {
@@ -35,16 +35,37 @@ function emitter(conventions: Conventions, out: CoreDiagnostic[]): Emit {
   };
 }
 
-/** Rules that depend only on one key's entry (and the set of declared keys, for suggestions). */
-export function diagnoseKey(entry: EventEntry, conventions: Conventions, declaredKeys: () => Iterable<string>): CoreDiagnostic[] {
+/**
+ * Rules that depend only on one key's entry (and the known keys, for suggestions). An entry's
+ * handlers include the wildcard handlers whose pattern matches its key (they count as its
+ * handlers); each handler's own findings are reported once, under the key it was written with.
+ * `pattern` is given for a wildcard pattern's own entry, with the keys the pattern matches.
+ */
+export function diagnoseKey(entry: EventEntry, conventions: Conventions, declaredKeys: () => Iterable<string>, pattern?: { matches: readonly string[] }): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
   const emit = emitter(conventions, out);
-  const { key, declarations, handlers } = entry;
+  const { key, declarations } = entry;
+  const handlers = entry.handlers.filter((h) => h.key === key);
   // An event that lives only in tests (a probe, a fixture) is the tests' business.
-  if (declarations.every((d) => d.isTest) && entry.publishers.every((p) => p.isTest) && handlers.every((h) => h.isTest)) return out;
+  if (declarations.every((d) => d.isTest) && entry.publishers.every((p) => p.isTest) && entry.handlers.every((h) => h.isTest)) return out;
   const counted = (p: { isTest: boolean }) => conventions.countTestPublishes || !p.isTest;
   const publishers = entry.publishers.filter(counted);
-  const liveHandlers = handlers.filter((h) => !h.isTest);
+  const liveHandlers = entry.handlers.filter((h) => !h.isTest);
+
+  if (pattern && declarations.length === 0 && entry.publishers.length === 0) {
+    if (pattern.matches.length === 0) {
+      for (const h of handlers) {
+        emit('unknown-event', {
+          file: h.file,
+          span: h.keySpan,
+          message: `No published or declared event matches '${key}'`,
+          data: { key },
+        });
+      }
+    }
+    for (const h of handlers) diagnoseHandler(h, key, declarations.length, conventions, emit);
+    return out;
+  }
 
   if (publishers.length > 0 && liveHandlers.length === 0) {
     for (const p of publishers) {
@@ -82,7 +103,8 @@ export function diagnoseKey(entry: EventEntry, conventions: Conventions, declare
     }
   }
 
-  if (declarations.length > 0) {
+  // A class-keyed event's key is its class name: the naming convention is about string keys.
+  if (declarations.length > 0 && !declarations.every((d) => d.classKey)) {
     const problem = checkEventName(key, conventions.naming);
     if (problem) {
       for (const d of declarations) {
@@ -96,7 +118,8 @@ export function diagnoseKey(entry: EventEntry, conventions: Conventions, declare
     }
   }
 
-  if (declarations.length > 1) {
+  // Same-named event classes are different events to a class-keyed bus (CQRS dispatches by class).
+  if (declarations.length > 1 && !declarations.every((d) => d.classKey)) {
     for (const d of declarations) {
       emit('duplicate-event-type', {
         file: d.file,
@@ -108,26 +131,28 @@ export function diagnoseKey(entry: EventEntry, conventions: Conventions, declare
     }
   }
 
-  for (const h of handlers) {
-    // For an unknown key, unknown-event already says which event the parameter names.
-    if (h.paramKey !== undefined && h.paramKey !== key && declarations.length > 0) {
-      emit('handler-type-mismatch', {
-        file: h.file,
-        span: h.nameSpan,
-        message: `${h.name} handles '${key}' but its parameter is ${h.paramType ?? 'an event'} ('${h.paramKey}')`,
-        data: { key, suggestion: h.paramKey },
-      });
-    }
-    if (h.async && !conventions.asyncRejectionsCaught) {
-      emit('async-handler', {
-        file: h.file,
-        span: h.nameSpan,
-        message: `${h.name} is async: if it rejects, the publisher of '${key}' never learns of it (the event system does not await handlers)`,
-        data: { key },
-      });
-    }
-  }
+  for (const h of handlers) diagnoseHandler(h, key, declarations.length, conventions, emit);
   return out;
+}
+
+function diagnoseHandler(h: EventHandler, key: string, declarationCount: number, conventions: Conventions, emit: Emit): void {
+  // For an unknown key, unknown-event already says which event the parameter names.
+  if (h.paramKey !== undefined && h.paramKey !== key && declarationCount > 0) {
+    emit('handler-type-mismatch', {
+      file: h.file,
+      span: h.nameSpan,
+      message: `${h.name} handles '${key}' but its parameter is ${h.paramType ?? 'an event'} ('${h.paramKey}')`,
+      data: { key, suggestion: h.paramKey },
+    });
+  }
+  if (h.async && !conventions.asyncRejectionsCaught) {
+    emit('async-handler', {
+      file: h.file,
+      span: h.nameSpan,
+      message: `${h.name} is async: if it rejects, the publisher of '${key}' never learns of it (the event system does not await handlers)`,
+      data: { key },
+    });
+  }
 }
 
 /** Rules that depend only on one file's unresolved sites. */

@@ -39,7 +39,13 @@ export function loadTsconfig(file: string, readFile: ReadFile, problems: ConfigP
   const json = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length) {
     const e = errors[0];
-    problems.push({ file, offset: e.offset, message: `invalid JSON: ${printParseErrorCode(e.error)}; module aliases from this file are ignored` });
+    // A file outside the folder that holds the chain's first tsconfig (`extends: "../../../etc/passwd"`)
+    // is reported on that first file: the editor shows it there, and nothing of the other file is quoted.
+    const outside = seen.length > 0 && !file.startsWith(dirname(seen[0]) + '/');
+    if (outside) problems.push({ file: seen[0], offset: 0, message: `'extends' names a file that is not valid JSON (${printParseErrorCode(e.error)}): ${file}; it is ignored` });
+    else problems.push({ file, offset: e.offset, message: `invalid JSON: ${printParseErrorCode(e.error)}; module aliases from this file are ignored` });
+    // As the message says: what a broken file seems to say is not used (error recovery guesses).
+    return {};
   }
   if (!isRecord(json)) return {};
   let result: PathsConfig = {};

@@ -15,6 +15,7 @@ import {
   EMPTY_CONTRIBUTION,
   EventGraph,
   contributionKeys,
+  isWildcardKey,
   type EventDeclaration,
   type EventHandler,
   type EventPublisher,
@@ -72,6 +73,8 @@ export interface IndexOptions {
   pythonSourceRoots?: string[];
   /** Resolves Python modules; set by the caller that knows the source roots. */
   resolvePythonModule?: (fromFile: string, specifier: string) => string | undefined;
+  /** Resolves bare TypeScript specifiers to workspace packages (`@acme/orders`); set by the caller that found them. */
+  resolvePackage?: (specifier: string, tryFile: (base: string) => string | undefined) => string | undefined;
   /** The bundled worker script (dist/worker.js); without it the cold index runs on this thread only. */
   workerScript?: string;
   /** Reports progress of the cold index. */
@@ -94,6 +97,8 @@ export class WorkspaceIndex {
   private readonly byOwner = new Map<string, CoreDiagnostic[]>();
   private readonly byFile = new Map<string, Map<string, CoreDiagnostic[]>>();
   private flowSignature = '';
+  /** `file#Class` of every class some file uses as an event by convention (see `FileFacts.eventClassUses`). */
+  private eventClassesByUse = new Set<string>();
 
   constructor(private readonly options: IndexOptions) {
     this.root = options.root.replace(/\/+$/, '') || '/';
@@ -107,9 +112,12 @@ export class WorkspaceIndex {
         factsOf: (p) => this.factsOf(p),
         readFile: (p) => readTextFile(p),
         resolvePythonModule: options.resolvePythonModule,
+        resolvePackage: options.resolvePackage,
+        isEventClassByUse: (file, name) => this.eventClassesByUse.has(`${file}#${name}`),
       },
       options.conventions,
     );
+    this.graph.setDelimiter(options.conventions.wildcards.delimiter);
   }
 
   get currentConventions(): Conventions {
@@ -257,7 +265,10 @@ export class WorkspaceIndex {
     }
     if (changed.length === 0) return { diagnosticsChanged: [], graphChanged: false };
     // The counts describe the index as it is now, not as the cold index left it (status, reports).
-    if (filesAddedOrRemoved) this.stats = { ...this.stats, filesScanned: this.files.size, filesParsed: this.parsedCount() };
+    if (filesAddedOrRemoved) {
+      this.stats = { ...this.stats, filesScanned: this.files.size, filesParsed: this.parsedCount() };
+      this.moduleLanguageCache = undefined; // a module may have gained or lost its last file
+    }
     if (filesAddedOrRemoved || surfaceChanged) {
       if (filesAddedOrRemoved) this.resolver.clearAll();
       else this.resolver.clearSymbols();
@@ -276,6 +287,7 @@ export class WorkspaceIndex {
     this.resolver.setConventions(conventions);
     this.files.clear();
     this.graph.clear();
+    this.graph.setDelimiter(conventions.wildcards.delimiter);
     this.byOwner.clear();
     this.byFile.clear();
     this.skipped.length = 0;
@@ -453,6 +465,7 @@ export class WorkspaceIndex {
   /** Re-resolves every file with facts and re-runs every rule. Returns files whose diagnostics changed. */
   private resolveAll(extraChanged: string[] = []): string[] {
     this.graph.clear();
+    this.collectEventClassUses();
     // Snapshot: resolution may extract more files on demand while we iterate.
     const entries = [...this.files.values()];
     for (const entry of entries) {
@@ -470,12 +483,30 @@ export class WorkspaceIndex {
     return [...changedFiles];
   }
 
+  /**
+   * Which classes files use as events (CQRS-style: a class is an event because a handler or a
+   * publish names it). Resolving the uses extracts, on demand, the files that declare those
+   * classes, before any contribution is computed; event-ness derived earlier is forgotten.
+   */
+  private collectEventClassUses(): void {
+    const used = new Set<string>();
+    for (const entry of [...this.files.values()]) {
+      for (const use of entry.facts?.eventClassUses ?? []) {
+        if (use.ifExtends && this.resolver.classRelation(entry.path, use.ifExtends.classPath, use.ifExtends.bases) !== 'extends') continue;
+        const cls = this.resolver.resolveClass(entry.path, use.path);
+        if (cls) used.add(`${cls.file}#${cls.decl.name}`);
+      }
+    }
+    this.eventClassesByUse = used;
+    this.resolver.clearEventInfo();
+  }
+
   /** Re-resolves only the changed files (their declarations did not change). */
   private resolveSome(changed: FileEntry[]): UpdateResult {
     const touchedKeys = new Set<string>();
     const touchedFiles = new Set<string>();
     const declaredBefore = new Map<string, boolean>();
-    const isDeclared = (key: string) => (this.graph.events.get(key)?.declarations.length ?? 0) > 0;
+    const isDeclared = (key: string) => this.isKnownKey(key);
     let graphChanged = false;
     let flowsTouched = false;
     for (const entry of changed) {
@@ -498,7 +529,7 @@ export class WorkspaceIndex {
       this.flowSignature = flows;
       this.recheck('cycles', changedFiles);
     }
-    // A key declared or no longer declared changes the "did you mean" of every unknown key.
+    // A key declared (or published) or no longer so changes the "did you mean" of every unknown key.
     if ([...declaredBefore].some(([key, was]) => was !== isDeclared(key))) {
       for (const key of this.graph.events.keys()) if (!touchedKeys.has(key)) this.recheck(`key:${key}`, changedFiles);
     }
@@ -533,16 +564,27 @@ export class WorkspaceIndex {
   private diagnose(owner: string): CoreDiagnostic[] {
     if (owner === 'cycles') return diagnoseCycles(this.graph, this.conventions);
     if (owner.startsWith('key:')) {
-      const entry = this.graph.events.get(owner.slice(4));
-      return entry ? diagnoseKey(entry, this.conventions, () => this.declaredKeys()) : [];
+      const key = owner.slice(4);
+      const entry = this.graph.events.get(key);
+      if (!entry) return [];
+      return diagnoseKey(entry, this.conventions, () => this.declaredKeys(), this.graph.isPattern(key) ? { matches: this.graph.matchesOf(key) } : undefined);
     }
     if (owner.startsWith('file:')) return diagnoseUnresolved(this.graph.unresolved.get(owner.slice(5)) ?? [], this.conventions);
     return [];
   }
 
-  /** In key order: the first of equally near keys is the suggestion, whatever the order of edits. */
+  /**
+   * The keys a "did you mean" may suggest: declared ones, and published ones (events of
+   * key-based systems are not declared by classes). In key order: the first of equally near
+   * keys is the suggestion, whatever the order of edits.
+   */
   private *declaredKeys(): Iterable<string> {
-    for (const key of this.graph.keys()) if (this.graph.events.get(key)!.declarations.length) yield key;
+    for (const key of this.graph.keys()) if (this.isKnownKey(key)) yield key;
+  }
+
+  private isKnownKey(key: string): boolean {
+    const e = this.graph.events.get(key);
+    return !!e && (e.declarations.length > 0 || e.publishers.some((p) => !p.isTest)) && !this.graph.isPattern(key);
   }
 
   private forgetSkipped(rel: string): void {
@@ -567,10 +609,15 @@ export class WorkspaceIndex {
     const c: FileContribution = { declarations: [], publishers: [], handlers: [], unresolved: [], flows: [], refs: [] };
 
     for (const cls of facts.classes) {
-      if (cls.extends.length === 0) continue;
+      if (cls.extends.length === 0 && !cls.implements && !this.eventClassesByUse.has(`${file}#${cls.name}`)) continue;
       const info = this.resolver.eventInfo({ file, decl: cls });
       if (!info.isEvent || info.key === undefined) continue;
       c.refs.push({ span: cls.nameSpan, key: info.key, role: 'class', literal: false });
+      if (info.classKey) {
+        // A class-keyed event (CQRS): the class declares the event its name is.
+        c.declarations.push({ ...at(cls.span), key: info.key, name: cls.name, nameSpan: cls.nameSpan, fields: cls.fields, isTest: entry.isTest, classKey: true });
+        continue;
+      }
       // A subclass that inherits its key (`class AdminCreated extends UserCreated {}`) publishes
       // that event when published; it does not declare the key a second time.
       if (!cls.eventType) continue;
@@ -591,9 +638,14 @@ export class WorkspaceIndex {
     for (const site of facts.publishes) {
       let key: string | undefined;
       let reason: string | undefined;
+      // `this.apply(e)` publishes only in a class that extends `AggregateRoot` (not in the base itself).
+      if (site.ifExtends && this.resolver.classRelation(file, site.ifExtends.classPath, site.ifExtends.bases) !== 'extends') continue;
       if (site.target.kind === 'class') {
         const cls = this.resolver.resolveClass(file, site.target.path);
-        if (!cls) {
+        const typeName = site.target.path[site.target.path.length - 1];
+        if (!cls && this.conventions.eventInterfaces.includes(typeName)) {
+          reason = `the event is typed as the interface '${typeName}'`;
+        } else if (!cls) {
           // `x.publish()` on a class we do not know is not one of our events; `publishEvent(x)` is.
           reason = `class '${site.target.path.join('.')}' is not declared in the workspace`;
         } else {
@@ -652,6 +704,7 @@ export class WorkspaceIndex {
         };
         if (paramKey !== undefined) handler.paramKey = paramKey;
         if (site.paramType) handler.paramType = site.paramType.join('.');
+        if (site.wildcards && isWildcardKey(k.key, this.conventions.wildcards.delimiter)) handler.wildcard = true;
         c.handlers.push(handler);
         c.refs.push({ span: keyExpr.span, key: k.key, role: 'handler', literal: keyExpr.kind === 'literal' });
         c.refs.push({ span: site.span, key: k.key, role: 'handler', literal: false });
@@ -711,8 +764,10 @@ function surfaceOf(f: FileFacts): string {
   return JSON.stringify([
     f.imports.map((i) => [i.specifier, i.bindings]),
     f.exports,
-    f.classes.map((c) => [c.name, c.extends, c.exported, c.eventType && stripSpan(c.eventType)]),
-    f.values.map((v) => [v.path, stripSpan(v.value)]),
+    f.classes.map((c) => [c.name, c.extends, c.exported, c.eventType && stripSpan(c.eventType), c.implements, c.abstract]),
+    f.values.map((v) => [v.path, stripSpan(v.value), v.spread]),
+    // A class used as an event makes its declaring file declare one: a new use re-resolves it.
+    f.eventClassUses,
   ]);
 }
 
@@ -724,8 +779,10 @@ function stripSpan(k: KeyExpr): unknown {
       return ['r', k.path];
     case 'className':
       return ['c', k.path];
+    case 'eventClass':
+      return ['e', k.path];
     case 'dynamic':
-      return ['d', k.text];
+      return k.parts ? ['d', k.text, k.parts.map(stripSpan)] : ['d', k.text];
   }
 }
 

@@ -4,10 +4,11 @@
  * registration import in the module's index), and a new event class in a module's
  * `domain/events.ts`. Text edits, not a reprinted AST: the rest of each file is untouched.
  */
+import * as fs from 'node:fs';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { FileFacts } from '../core/facts';
 import { checkEventName } from '../core/naming';
-import { dirname, joinPath, relativePath } from '../core/text';
+import { dirname, joinPath, relativePath, slash } from '../core/text';
 import type { GeneratedEdit } from '../protocol';
 import { pathToUri } from './convert';
 import { EditBuilder, type VersionOf } from './edits';
@@ -18,6 +19,11 @@ const MODULE_NAME = /^[A-Za-z][\w-]*$/;
 
 export function generateHandler(folder: Folder, key: string, module: string, versionOf: VersionOf): GeneratedEdit {
   const index = folder.index;
+  checkParams(key, module);
+  // The key is written into generated code (a string literal, a comment): one declared in the
+  // workspace as `'a\nb'` or with a quote would break out of them and inject code.
+  const unsafe = unsafeKeyReason(key);
+  if (unsafe) throw new ResponseError(ErrorCodes.InvalidParams, `Cannot generate a handler for '${JSON.stringify(key).slice(1, -1)}': the event type ${unsafe}`);
   const decl = index.graph.declarationsOf(key)[0];
   if (!decl) throw new ResponseError(ErrorCodes.InvalidParams, `No event class declares '${key}'; declare it first (Event Flow: New Event…)`);
   const moduleDir = moduleDirectory(folder, module);
@@ -93,6 +99,7 @@ export function generateHandler(folder: Folder, key: string, module: string, ver
 
 export function generateEvent(folder: Folder, module: string, key: string, versionOf: VersionOf): GeneratedEdit {
   const index = folder.index;
+  checkParams(key, module);
   const naming = checkEventName(key, index.currentConventions.naming);
   if (naming) throw new ResponseError(ErrorCodes.InvalidParams, `Event type ${naming.message}`);
   if (index.graph.declarationsOf(key).length) throw new ResponseError(ErrorCodes.InvalidParams, `'${key}' is already declared by ${index.graph.declarationsOf(key)[0].name}`);
@@ -142,11 +149,47 @@ export function moduleDirectory(folder: Folder, module: string): string {
       if (i >= 0) {
         const dir = joinPath(folder.root, padded.slice(1, i + marker.length - 1));
         if (!dir.startsWith(folder.root + '/')) break; // never outside the workspace folder
+        // Nor through a symbolic link: a module folder that is a link out of the workspace.
+        if (!insideOnDisk(folder.root, dir)) throw new ResponseError(ErrorCodes.InvalidParams, `Module '${module}' is a link to a folder outside the workspace; Event Flow does not create files there`);
         return dir;
       }
     }
   }
   throw new ResponseError(ErrorCodes.InvalidParams, `No module named '${module}' in this workspace`);
+}
+
+/** Requests come from the client: their fields are checked, not trusted to be strings. */
+function checkParams(key: unknown, module: unknown): void {
+  if (typeof key !== 'string' || key.length === 0) throw new ResponseError(ErrorCodes.InvalidParams, 'The event type must be a non-empty string');
+  if (typeof module !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'The module name must be a string');
+}
+
+/** Why a key cannot be written into generated code as is, if it cannot. */
+function unsafeKeyReason(key: string): string | undefined {
+  if (/['"`\\\u0000-\u001f\u007f\u2028\u2029]/.test(key)) return 'contains a quote, a backslash or a control character (a line break)';
+  if (key.includes('${')) return "contains '${'";
+  if (key.length > 200) return 'is longer than 200 characters';
+  return undefined;
+}
+
+/** Whether `dir` (or its nearest existing ancestor) is inside `root` once symbolic links are followed. */
+function insideOnDisk(root: string, dir: string): boolean {
+  let realRoot: string;
+  try {
+    realRoot = slash(fs.realpathSync(root));
+  } catch {
+    return false;
+  }
+  for (let d = dir; d.startsWith(root + '/') || d === root; d = dirname(d)) {
+    let real: string;
+    try {
+      real = slash(fs.realpathSync(d));
+    } catch {
+      continue; // not there yet: its parent decides
+    }
+    return real === realRoot || real.startsWith(realRoot + '/');
+  }
+  return false;
 }
 
 function findHandlerFile(folder: Folder, moduleDir: string): { path: string; facts: FileFacts; className: string } | undefined {
