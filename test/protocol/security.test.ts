@@ -206,7 +206,6 @@ describe('security: a hostile workspace', () => {
 
   it(
     'a key named like an Object.prototype member gets a real suggestion, not a prototype’s',
-    { todo: "server/src/core/naming.ts: pastTense() looks verbs up in a plain object literal (IRREGULAR['constructor'] is Object)" },
     async () => {
       const root = workspace('proto-names');
       cleanup.push(root);

@@ -65,7 +65,7 @@ const IRREGULAR: Record<string, string> = {
 };
 
 export function pastTense(verb: string): string {
-  if (IRREGULAR[verb]) return IRREGULAR[verb];
+  if (Object.hasOwn(IRREGULAR, verb)) return IRREGULAR[verb];
   if (verb.endsWith('e')) return verb + 'd';
   if (/[^aeiou]y$/.test(verb)) return verb.slice(0, -1) + 'ied';
   // Short verbs ending consonant-vowel-consonant double the consonant (stop → stopped).

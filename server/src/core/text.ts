@@ -65,34 +65,66 @@ export function joinPath(base: string, rel: string): string {
 }
 
 /**
- * Compiles a glob (`**`, `*`, `?`, `{a,b}`) to a RegExp over `/`-separated relative paths.
- * A pattern without `/` matches a file name anywhere (like `.gitignore`).
+ * A glob (`**`, `*`, `?`, `{a,b}`) over `/`-separated relative paths, matched segment by
+ * segment: each segment is a small regex without `/`, and `**` is matched by dynamic
+ * programming over segments, so matching is linear in the path and the pattern — no glob,
+ * however many `**` it has, can make it backtrack. A pattern without `/` matches a file name
+ * anywhere (like `.gitignore`); a pattern matches a path and everything below it.
  */
-export function globToRegExp(glob: string): RegExp {
-  let g = glob.trim().replace(/^\.\//, '');
-  if (!g.includes('/')) g = '**/' + g;
-  let re = '';
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i];
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        const slashAfter = g[i + 2] === '/';
-        re += slashAfter ? '(?:.*/)?' : '.*';
-        i += slashAfter ? 2 : 1;
-      } else {
-        re += '[^/]*';
+export class Glob {
+  private readonly segments: (RegExp | '**')[];
+
+  constructor(glob: string) {
+    let g = glob.trim().replace(/^\.\//, '').replace(/\/+$/, '');
+    if (!g.includes('/')) g = '**/' + g;
+    this.segments = g
+      .split('/')
+      .filter((seg, i, all) => seg !== '' && !(seg === '**' && all[i - 1] === '**'))
+      .map((seg) => (seg === '**' ? '**' : segmentRegExp(seg)));
+  }
+
+  matches(relPath: string): boolean {
+    const parts = relPath.split('/').filter(Boolean);
+    const pattern = this.segments;
+    // reach[j]: the first i path segments can be matched by the first j pattern segments.
+    let reach = new Array<boolean>(pattern.length + 1).fill(false);
+    reach[0] = true;
+    for (let j = 0; j < pattern.length && pattern[j] === '**'; j++) reach[j + 1] = true;
+    for (let i = 0; i < parts.length; i++) {
+      // Once the whole pattern matched a prefix, everything below it matches too.
+      if (reach[pattern.length]) return true;
+      const next = new Array<boolean>(pattern.length + 1).fill(false);
+      for (let j = 0; j < pattern.length; j++) {
+        const p = pattern[j];
+        if (p === '**') {
+          if (reach[j] || reach[j + 1]) next[j + 1] = true; // ** takes this segment too
+        } else if (reach[j] && p.test(parts[i])) next[j + 1] = true;
       }
+      for (let j = 0; j < pattern.length; j++) if (next[j] && pattern[j] === '**') next[j + 1] = true; // ** may also take nothing
+      reach = next;
+    }
+    return reach[pattern.length];
+  }
+}
+
+function segmentRegExp(seg: string): RegExp {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i];
+    if (c === '*') {
+      while (seg[i + 1] === '*') i++;
+      re += '[^/]*';
     } else if (c === '?') re += '[^/]';
     else if (c === '{') {
-      const close = g.indexOf('}', i);
+      const close = seg.indexOf('}', i);
       if (close < 0) re += '\\{';
       else {
-        re += '(?:' + g.slice(i + 1, close).split(',').map(escapeRegExp).join('|') + ')';
+        re += '(?:' + seg.slice(i + 1, close).split(',').map(escapeRegExp).join('|') + ')';
         i = close;
       }
     } else re += escapeRegExp(c);
   }
-  return new RegExp('^' + re + '(?:/.*)?$');
+  return new RegExp('^' + re + '$');
 }
 
 function escapeRegExp(s: string): string {
@@ -100,12 +132,12 @@ function escapeRegExp(s: string): string {
 }
 
 export class GlobSet {
-  private readonly regexps: RegExp[];
+  private readonly globs: Glob[];
   constructor(readonly patterns: readonly string[]) {
-    this.regexps = patterns.map(globToRegExp);
+    this.globs = patterns.map((p) => new Glob(p));
   }
   matches(relPath: string): boolean {
-    for (const re of this.regexps) if (re.test(relPath)) return true;
+    for (const g of this.globs) if (g.matches(relPath)) return true;
     return false;
   }
 }

@@ -8,9 +8,10 @@
  * re-resolved and only the keys they touch are re-checked; otherwise resolution caches are
  * dropped and every file with facts is re-resolved (rare: typing inside an event class).
  */
+import * as fs from 'node:fs';
 import type { Conventions } from './conventions';
 import { extractFile, isPython, mayMatter, preparePython } from './extract/index';
-import type { FileFacts, KeyExpr, Span } from './facts';
+import type { FileFacts, KeyExpr, KeyUse, Span } from './facts';
 import {
   EMPTY_CONTRIBUTION,
   EventGraph,
@@ -606,6 +607,20 @@ export class WorkspaceIndex {
     const file = entry.path;
     const module = entry.module;
     const at = (span: Span) => (module ? { file, span, module } : { file, span });
+    // Declaration literals by value, built once per file (a file may hold thousands of classes).
+    let usesByKey: Map<string, KeyUse[]> | undefined;
+    const declarationUses = () => {
+      if (!usesByKey) {
+        usesByKey = new Map();
+        for (const use of facts.keyUses) {
+          if (use.role !== 'declaration') continue;
+          const list = usesByKey.get(use.value);
+          if (list) list.push(use);
+          else usesByKey.set(use.value, [use]);
+        }
+      }
+      return usesByKey;
+    };
     const c: FileContribution = { declarations: [], publishers: [], handlers: [], unresolved: [], flows: [], refs: [] };
 
     for (const cls of facts.classes) {
@@ -627,8 +642,8 @@ export class WorkspaceIndex {
       c.refs.push({ span: cls.eventType.span, key: info.key, role: 'declaration', literal: cls.eventType.kind === 'literal' });
       // The key may be written twice in one class (a literal type and its value, Python's
       // `Literal["k"] = "k"`): every copy is renamed with it.
-      for (const use of facts.keyUses) {
-        if (use.role === 'declaration' && use.value === info.key && use.span.start >= cls.span.start && use.span.end <= cls.span.end && use.span.start !== cls.eventType.span.start) {
+      for (const use of declarationUses().get(info.key) ?? []) {
+        if (use.span.start >= cls.span.start && use.span.end <= cls.span.end && use.span.start !== cls.eventType.span.start) {
           c.refs.push({ span: use.span, key: info.key, role: 'declaration', literal: true });
         }
       }
@@ -756,7 +771,11 @@ export function moduleOfPath(rel: string, roots: readonly string[]): string | un
 }
 
 function existsOnDisk(path: string): boolean {
-  return readTextFile(path) !== undefined;
+  try {
+    return fs.statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Declarations only, without positions: when this is unchanged, other files' resolution is too. */
