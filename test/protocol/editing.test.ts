@@ -182,6 +182,26 @@ describe('language server with a changing workspace', () => {
     }
   });
 
+  it('completes from thousands of keys by what is typed, marking the list incomplete', async () => {
+    root = tempDir('many-keys');
+    const mod = path.join(root, 'src/modules/big');
+    fs.mkdirSync(mod, { recursive: true });
+    const classes = Array.from({ length: 1200 }, (_, i) => `export class Thing${i}CreatedEvent extends EventBase { readonly eventType = 'thing${i}.created'; }`);
+    fs.writeFileSync(path.join(mod, 'events.ts'), `class EventBase {}\n${classes.join('\n')}\n`);
+    const handlerText = "declare function eventHandler(k: string): MethodDecorator;\nexport class H {\n  @eventHandler('thing12')\n  static on(): void {}\n}\n";
+    fs.writeFileSync(path.join(mod, 'handlers.ts'), handlerText);
+    lsp = await LspClient.start(root);
+    await lsp.ready();
+    const list = await lsp.request<{ isIncomplete: boolean; items: { label: string }[] }>('textDocument/completion', {
+      textDocument: { uri: uri(path.join(mod, 'handlers.ts')) },
+      position: positionOf(handlerText, "'thing12'", "'thing12".length),
+    });
+    assert.equal(list.isIncomplete, true);
+    assert.ok(list.items.length > 0 && list.items.length <= 200, `${list.items.length} items`);
+    assert.ok(list.items.some((i) => i.label === 'thing12.created'));
+    assert.ok(list.items.every((i) => /t.*h.*i.*n.*g.*1.*2/.test(i.label)), 'every item matches what is typed');
+  });
+
   it('answers malformed requests with errors or nothing, and keeps serving', async () => {
     root = copyToTemp(path.join(REPO, 'sample-workspace'), 'robust');
     lsp = await LspClient.start(root);

@@ -325,9 +325,9 @@ describe('language server on the Python fixture (python-app)', () => {
     const complete = async (rel: string, from: string, to: string, typed: string) => {
       const text = w.read(rel).replace(from, to);
       w.lsp.open(w.file(rel), text);
-      const items = await w.lsp.request<Item[] | null>('textDocument/completion', { textDocument: w.doc(rel), position: positionOf(text, to, to.indexOf(typed) + typed.length) });
+      const list = await w.lsp.request<{ items: Item[] } | null>('textDocument/completion', { textDocument: w.doc(rel), position: positionOf(text, to, to.indexOf(typed) + typed.length) });
       w.lsp.close(w.file(rel));
-      return items ?? [];
+      return list?.items ?? [];
     };
     const viaDecorator = await complete(EMAIL_HANDLERS, '@event_handler("user.created")', '@event_handler("user.cr")', 'user.cr');
     const created = viaDecorator.find((i) => i.label === 'user.created')!;

@@ -98,6 +98,8 @@ export interface EventEntry {
 
 export class EventGraph {
   readonly events = new Map<string, EventEntry>();
+  /** Bumped on every change, so answers derived from the whole graph can be cached. */
+  version = 0;
   readonly flows = new Map<string, Flow[]>(); // by file
   readonly unresolved = new Map<string, Unresolved[]>(); // by file
   /** Wildcard patterns (keys of entries with wildcard handlers) → the keys each matches. */
@@ -143,9 +145,17 @@ export class EventGraph {
     return this.events.get(key)?.declarations ?? [];
   }
 
-  /** By file, in path order: never in the order files happened to be edited (rules and reports depend on it). */
+  /**
+   * By file, in path order: never in the order files happened to be edited (rules and reports
+   * depend on it). A flow from a wildcard handler is a flow from each key its pattern matches.
+   */
   allFlows(): Flow[] {
-    return byFile(this.flows);
+    const flows = byFile(this.flows);
+    if (this.patterns.size === 0) return flows;
+    return flows.flatMap((f) => {
+      const matched = this.patterns.get(f.from);
+      return matched ? [...matched].sort().map((from) => ({ ...f, from })) : [f];
+    });
   }
 
   allUnresolved(): Unresolved[] {
@@ -165,6 +175,7 @@ export class EventGraph {
 
   /** Adds a file's contribution; returns the keys it touches. */
   add(file: string, c: FileContribution): Set<string> {
+    this.version++;
     const touched = new Set<string>();
     // Each list stays in file path order, whatever the order of edits: a fresh index and an
     // incremental one then list (and name in messages) the same things in the same order.
@@ -179,6 +190,7 @@ export class EventGraph {
 
   /** Removes a file's contribution; returns the keys it touched. */
   remove(file: string, c: FileContribution): Set<string> {
+    this.version++;
     const touched = new Set<string>();
     const drop = <T extends Location>(list: T[]) => list.filter((x) => x.file !== file);
     for (const key of contributionKeys(c)) {
@@ -197,6 +209,7 @@ export class EventGraph {
   }
 
   clear(): void {
+    this.version++;
     this.events.clear();
     this.flows.clear();
     this.unresolved.clear();
