@@ -122,6 +122,31 @@ export async function indexFiles(files: FixtureFile[]): Promise<Fixture> {
   };
 }
 
+/**
+ * Indexes a committed on-disk fixture (test/fixtures/...) in place, like the CLI does; with
+ * `copy`, a fresh temporary copy of it instead (for tests that edit files).
+ */
+export async function indexFolder(dir: string, options: { profiles?: string[]; copy?: boolean } = {}): Promise<Fixture> {
+  let root = fs.realpathSync(dir).replace(/\\/g, '/');
+  if (options.copy) {
+    const to = tempDir('eventflow-fixture-');
+    fs.cpSync(root, to, { recursive: true });
+    root = to;
+  }
+  const setup = await createIndex({ root, profiles: options.profiles });
+  if (setup.fatal) throw new Error(`createIndex failed: ${setup.fatal}`);
+  await setup.index.indexAll();
+  return {
+    root,
+    setup,
+    index: setup.index,
+    files: [],
+    abs: (rel) => `${root}/${rel.replace(/^\/+/, '')}`,
+    text: (rel) => fs.readFileSync(`${root}/${rel.replace(/^\/+/, '')}`, 'utf8'),
+    summary: (o) => summarize(setup, o),
+  };
+}
+
 // ── The summary ───────────────────────────────────────────────────────────────────────
 
 export interface EventSummary {

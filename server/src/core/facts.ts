@@ -125,6 +125,8 @@ export interface PublishSite {
    * workspace. A class that is one of `bases` itself is the event system: no publish.
    */
   ifExtends?: { classPath: string[]; bases: string[] };
+  /** By its convention, what this publishes is an event (`EventBus.publish`): a class that is not one is worth a report. */
+  classIsEvent?: true;
 }
 
 export interface HandlerSite {
@@ -168,6 +170,8 @@ export interface KeyUse {
 export interface EventClassUse {
   path: string[];
   ifExtends?: { classPath: string[]; bases: string[] };
+  /** Known from a declared type (`publish(e)` with `e: X`), not a construction: an abstract X is not meant. */
+  typed?: true;
 }
 
 export interface FileFacts {

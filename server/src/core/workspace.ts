@@ -135,8 +135,11 @@ export class WorkspaceIndex {
     this.skipped.push(...scan.skipped);
     if (scan.files.some(isPython)) await preparePython(this.options.wasmDirs);
     for (const path of scan.files) this.files.set(path, this.newEntry(path));
-    // Open documents are registered even where the scan did not find them (unsaved, new).
-    for (const path of this.overlays.keys()) if (!this.files.has(path) && isSourcePath(path)) this.files.set(path, this.newEntry(path));
+    // Open documents are registered even where the scan did not find them (unsaved, new), but
+    // not where it would not look (an open generated or excluded file): `update` skips those too.
+    for (const path of this.overlays.keys()) {
+      if (!this.files.has(path) && isSourcePath(path) && !this.exclude.matches(relativePath(this.root, path))) this.files.set(path, this.newEntry(path));
+    }
     this.moduleLanguageCache = undefined;
     const total = this.files.size;
     let done = 0;
@@ -495,7 +498,8 @@ export class WorkspaceIndex {
       for (const use of entry.facts?.eventClassUses ?? []) {
         if (use.ifExtends && this.resolver.classRelation(entry.path, use.ifExtends.classPath, use.ifExtends.bases) !== 'extends') continue;
         const cls = this.resolver.resolveClass(entry.path, use.path);
-        if (cls) used.add(`${cls.file}#${cls.decl.name}`);
+        // `publish(e)` with `e: DomainEvent` names a base of events, not an event, when that base is abstract.
+        if (cls && !(use.typed && cls.decl.abstract)) used.add(`${cls.file}#${cls.decl.name}`);
       }
     }
     this.eventClassesByUse = used;
@@ -667,7 +671,9 @@ export class WorkspaceIndex {
           const info = this.resolver.eventInfo(cls);
           // Typed as the base class itself: some event is published, which one is decided at run time.
           if (info.isBase) reason = `the event is typed as the base class '${cls.decl.name}'`;
+          else if (!info.isEvent && site.classIsEvent && cls.decl.abstract) reason = `the event is typed as the abstract class '${cls.decl.name}'`;
           else if (!info.isEvent) continue; // a `publish()` on something that is not an event
+          else if (info.key === undefined && info.classKey) reason = `the event is typed as the abstract class '${cls.decl.name}'`;
           else if (info.key === undefined) reason = info.keyProblem ?? `event class '${cls.decl.name}' declares no event type`;
           else key = info.key;
         }

@@ -82,7 +82,7 @@ function isKeyCallee(folder: Folder, path: string, written: string): boolean {
   const names = new Set<string>([
     ...c.handlerDecorators.map((d) => d.name),
     ...c.registrations.map((r) => r.name.slice(r.name.lastIndexOf('.') + 1)),
-    ...c.publishes.filter((p) => p.kind === 'function' && p.argumentIs === 'key').map((p) => p.name),
+    ...c.publishes.filter((p) => p.argumentIs === 'key').map((p) => p.name),
   ]);
   return names.has(aliased) || names.has(last);
 }

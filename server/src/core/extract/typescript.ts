@@ -22,6 +22,8 @@ import {
 
 /** Deeper than this, the walk stops descending (generated code; no event code is that deep). */
 const MAX_DEPTH = 400;
+/** A key is never built from more parts than this. */
+const MAX_KEY_PARTS = 64;
 
 interface Scope {
   /** Local variable or parameter name → the event class path it holds, or null when unknown. */
@@ -193,7 +195,9 @@ class Extractor {
    * and shorthand members included). `recordUse` marks literals as places a key is written.
    */
   private valueDecl(path: string[], init: ts.Expression, depth: number, recordUse = true): void {
-    const expr = unwrap(init);
+    let expr = unwrap(init);
+    // `Object.freeze({ ... })`: the object itself.
+    if (ts.isCallExpression(expr) && expr.arguments.length === 1 && entityPath(expr.expression)?.join('.') === 'Object.freeze') expr = unwrap(expr.arguments[0]);
     if (ts.isObjectLiteralExpression(expr)) {
       if (depth > 12) return;
       for (const prop of expr.properties) {
@@ -343,8 +347,12 @@ class Extractor {
     } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
       scope.vars.set(node.name.text, this.declaredClassOf(node));
       if (!scope.module && node.initializer && ts.isVariableDeclarationList(parent) && (parent.flags & ts.NodeFlags.Const) !== 0) {
-        const k = this.keyExpr(unwrap(node.initializer), scope, className);
-        if (mayBeConstant(k)) scope.consts?.set(node.name.text, k);
+        // Only what can be a key is looked at: most locals hold objects, calls and promises.
+        const init = unwrap(node.initializer);
+        if (ts.isStringLiteralLike(init) || ts.isTemplateExpression(init) || ts.isIdentifier(init) || ts.isPropertyAccessExpression(init) || ts.isBinaryExpression(init)) {
+          const k = this.keyExpr(init, scope, className);
+          if (mayBeConstant(k)) scope.consts?.set(node.name.text, k);
+        }
       }
     } else if (ts.isCallExpression(node)) {
       this.call(node, scope, fnId, className, inEventSystem);
@@ -595,15 +603,21 @@ class Extractor {
     const inner = unwrap(arg);
     const eventScope: Scope = scope ?? { vars: new Map(), module: true };
     if (inner.kind === ts.SyntaxKind.ThisKeyword) return; // an event publishing itself: the event system's own code
-    const sites: PublishTarget[] = [];
-    if (conv.argumentIs === 'key') sites.push({ kind: 'key', key: this.publishedKey(inner, conv, scope, className) });
+    const sites: { target: PublishTarget; constructed: boolean }[] = [];
+    const event = (e: ts.Expression) => ({ target: this.eventOf(e, eventScope, className), constructed: ts.isNewExpression(unwrap(e)) });
+    if (conv.argumentIs === 'key') sites.push({ target: { kind: 'key', key: this.publishedKey(inner, conv, scope, className) }, constructed: false });
     else if (conv.argumentIs === 'events') {
-      if (ts.isArrayLiteralExpression(inner)) for (const el of inner.elements) sites.push(this.eventOf(el, eventScope, className));
-      else sites.push({ kind: 'unresolved', reason: 'a list of events built at run time' });
-    } else sites.push(this.eventOf(inner, eventScope, className));
-    for (const target of sites) {
-      this.publish(node, target, fnId, match.ifExtends);
-      if (conv.declaresEventClass && target.kind === 'class') this.eventClassUses.push(match.ifExtends ? { path: target.path, ifExtends: match.ifExtends } : { path: target.path });
+      if (ts.isArrayLiteralExpression(inner)) for (const el of inner.elements) sites.push(event(el));
+      else sites.push({ target: { kind: 'unresolved', reason: 'a list of events built at run time' }, constructed: false });
+    } else sites.push(event(inner));
+    for (const { target, constructed } of sites) {
+      this.publish(node, target, fnId, match.ifExtends, conv.declaresEventClass);
+      if (conv.declaresEventClass && target.kind === 'class') {
+        const use: EventClassUse = { path: target.path };
+        if (match.ifExtends) use.ifExtends = match.ifExtends;
+        if (!constructed) use.typed = true;
+        this.eventClassUses.push(use);
+      }
     }
   }
 
@@ -685,10 +699,11 @@ class Extractor {
     return undefined;
   }
 
-  private publish(node: ts.Expression, target: PublishTarget, fnId: string | undefined, ifExtends?: PublishSite['ifExtends']): void {
+  private publish(node: ts.Expression, target: PublishTarget, fnId: string | undefined, ifExtends?: PublishSite['ifExtends'], classIsEvent?: boolean): void {
     const site: PublishSite = { target, span: this.span(node), text: shorten(node.getText(this.sf)) };
     if (fnId) site.inFunction = fnId;
     if (ifExtends) site.ifExtends = ifExtends;
+    if (classIsEvent) site.classIsEvent = true;
     this.facts.publishes.push(site);
   }
 
@@ -763,6 +778,26 @@ class Extractor {
         if (span.literal.text) parts.push({ kind: 'literal', value: span.literal.text, span: this.span(span.literal) });
       }
       return { ...dynamic('a template literal with substitutions'), parts } as KeyExpr;
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      // `PREFIX + '.created'`: a key when every operand is a constant. The chain is flattened
+      // with a loop (`a + b + c` nests to the left), so a generated 20,000-term sum cannot
+      // exhaust the stack; past a few dozen operands it is no key anyway.
+      const operands: ts.Expression[] = [];
+      let left: ts.Expression = e;
+      while (ts.isBinaryExpression(left) && left.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+        operands.push(left.right);
+        if (operands.length > MAX_KEY_PARTS) return dynamic('a string built at run time');
+        left = left.left;
+      }
+      operands.push(left);
+      const parts: KeyExpr[] = [];
+      for (let i = operands.length - 1; i >= 0; i--) {
+        const part = this.keyExpr(unwrap(operands[i]), scope, className);
+        if (!mayBeConstant(part)) return dynamic('a string built at run time');
+        parts.push(part);
+      }
+      return { ...dynamic('a string built from parts that are not all constants'), parts } as KeyExpr;
     }
     if (ts.isCallExpression(e) && e.arguments.length === 0 && ts.isPropertyAccessExpression(e.expression)) {
       // `X.getName()`: a static method (or an instance's method) that returns a constant.
