@@ -54,7 +54,10 @@ const TS_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts'];
 export class Resolver {
   private readonly moduleCache = new Map<string, string | null>();
   private readonly tsconfigByDir = new Map<string, PathsConfig>();
-  private readonly symbolCache = new Map<string, Symbol | null>();
+  /** Resolved symbols by the file they are written in, then by dotted path. */
+  private readonly symbolCache = new Map<string, Map<string, Symbol | null>>();
+  /** Which files' resolution looked into a file (an import or re-export led there). */
+  private readonly dependents = new Map<string, Set<string>>();
   private eventInfoCache = new WeakMap<ClassDecl, EventClassInfo>();
   /** Each file's values by dotted path (exact paths; spreads by the path of their object). */
   private valuesCache = new WeakMap<FileFacts, { byPath: Map<string, ValueDecl>; spreads: Map<string, ValueDecl[]> }>();
@@ -73,6 +76,16 @@ export class Resolver {
   // ── Modules ─────────────────────────────────────────────────────────────────────────
 
   resolveModule(fromFile: string, specifier: string, language: FileFacts['language']): string | undefined {
+    const target = this.resolveModuleUncounted(fromFile, specifier, language);
+    if (target && target !== fromFile) {
+      let set = this.dependents.get(target);
+      if (!set) this.dependents.set(target, (set = new Set()));
+      set.add(fromFile);
+    }
+    return target;
+  }
+
+  private resolveModuleUncounted(fromFile: string, specifier: string, language: FileFacts['language']): string | undefined {
     const cacheKey = `${dirname(fromFile)}\0${specifier}\0${language}`;
     const cached = this.moduleCache.get(cacheKey);
     if (cached !== undefined) return cached ?? undefined;
@@ -139,13 +152,40 @@ export class Resolver {
 
   /** Resolves a dotted path written in `file` to a class or a value declaration. */
   resolveSymbol(file: string, path: readonly string[]): Symbol | undefined {
-    const cacheKey = `${file}\0${path.join('.')}`;
-    const cached = this.symbolCache.get(cacheKey);
+    const cacheKey = path.join('.');
+    let cache = this.symbolCache.get(file);
+    if (!cache) this.symbolCache.set(file, (cache = new Map()));
+    const cached = cache.get(cacheKey);
     if (cached !== undefined) return cached ?? undefined;
-    this.symbolCache.set(cacheKey, null); // guards against import cycles
+    cache.set(cacheKey, null); // guards against import cycles
     const result = this.lookupLocal(file, path, 0);
-    this.symbolCache.set(cacheKey, result ?? null);
+    cache.set(cacheKey, result ?? null);
     return result;
+  }
+
+  /**
+   * The files whose resolution may depend on these files' declarations: every file whose
+   * lookups went through them, transitively (importers, importers of re-exporting barrels,
+   * subclasses' files). An over-approximation: edges are only ever added until `clearAll`.
+   */
+  dependentsOf(files: Iterable<string>): Set<string> {
+    const out = new Set<string>();
+    const stack = [...files];
+    while (stack.length) {
+      for (const d of this.dependents.get(stack.pop()!) ?? []) {
+        if (!out.has(d)) {
+          out.add(d);
+          stack.push(d);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Forgets what was resolved in these files (their declarations, or their dependencies', changed). */
+  invalidate(files: Iterable<string>): void {
+    for (const f of files) this.symbolCache.delete(f);
+    this.eventInfoCache = new WeakMap();
   }
 
   private lookupLocal(file: string, path: readonly string[], hops: number): Symbol | undefined {
@@ -377,6 +417,7 @@ export class Resolver {
   /** Forgets module resolution too; called when files are added or removed, or tsconfig changes. */
   clearAll(): void {
     this.clearSymbols();
+    this.dependents.clear();
     this.moduleCache.clear();
     this.tsconfigByDir.clear();
     this.configProblems.length = 0;

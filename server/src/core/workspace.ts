@@ -227,6 +227,7 @@ export class WorkspaceIndex {
     let filesAddedOrRemoved = false;
     let surfaceChanged = false;
     const changed: FileEntry[] = [];
+    const surfaceBefore = new Map<FileEntry, string | undefined>();
     for (const change of changes) {
       const path = change.path;
       if (!isSourcePath(path)) continue;
@@ -252,6 +253,7 @@ export class WorkspaceIndex {
       entry.skipped = undefined;
       const text = change.text ?? this.overlays.get(path) ?? this.read(entry);
       const oldSurface = entry.surface;
+      surfaceBefore.set(entry, oldSurface);
       const wasParsed = entry.facts !== undefined;
       if (text === undefined) {
         entry.facts = undefined;
@@ -272,6 +274,16 @@ export class WorkspaceIndex {
     if (filesAddedOrRemoved) {
       this.stats = { ...this.stats, filesScanned: this.files.size, filesParsed: this.parsedCount() };
       this.moduleLanguageCache = undefined; // a module may have gained or lost its last file
+    }
+    // Declarations changed: only the files whose resolution went through the changed files
+    // (importers, barrels' importers, subclasses) are re-resolved, not the workspace. New or
+    // deleted files, and class-by-use event systems (CQRS), still re-resolve everything.
+    if (surfaceChanged && !filesAddedOrRemoved && this.eventClassesByUse.size === 0) {
+      const declaring = changed.filter((e) => e.surface !== surfaceBefore.get(e)).map((e) => e.path);
+      const affected = new Set<string>([...changed.map((e) => e.path), ...this.resolver.dependentsOf(declaring)]);
+      this.resolver.invalidate(affected);
+      const entries = [...affected].map((p) => this.files.get(p)).filter((e): e is FileEntry => !!e);
+      return this.resolveSome(entries);
     }
     if (filesAddedOrRemoved || surfaceChanged) {
       if (filesAddedOrRemoved) this.resolver.clearAll();
@@ -528,15 +540,21 @@ export class WorkspaceIndex {
     const changedFiles = new Set<string>(touchedFiles);
     for (const key of touchedKeys) this.recheck(`key:${key}`, changedFiles);
     for (const file of touchedFiles) this.recheck(`file:${file}`, changedFiles);
-    const flows = flowSignatureOf(this.graph);
-    // Same edges, but a cycle's publish in an edited file may have moved: its diagnostics move too.
-    if (flows !== this.flowSignature || (flowsTouched && this.byOwner.has('cycles'))) {
-      this.flowSignature = flows;
-      this.recheck('cycles', changedFiles);
+    // Flows can only change where a changed file had or has some.
+    if (flowsTouched) {
+      const flows = flowSignatureOf(this.graph);
+      // Same edges, but a cycle's publish in an edited file may have moved: its diagnostics move too.
+      if (flows !== this.flowSignature || this.byOwner.has('cycles')) {
+        this.flowSignature = flows;
+        this.recheck('cycles', changedFiles);
+      }
     }
-    // A key declared (or published) or no longer so changes the "did you mean" of every unknown key.
+    // A key declared (or published) or no longer so changes the "did you mean" of unknown keys:
+    // those handled but neither declared nor published.
     if ([...declaredBefore].some(([key, was]) => was !== isDeclared(key))) {
-      for (const key of this.graph.events.keys()) if (!touchedKeys.has(key)) this.recheck(`key:${key}`, changedFiles);
+      for (const [key, e] of this.graph.events) {
+        if (!touchedKeys.has(key) && e.declarations.length === 0 && e.publishers.length === 0) this.recheck(`key:${key}`, changedFiles);
+      }
     }
     return { diagnosticsChanged: [...changedFiles], graphChanged };
   }
