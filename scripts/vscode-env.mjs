@@ -19,12 +19,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync,
-  writeFileSync, readlinkSync,
+  symlinkSync, writeFileSync, readlinkSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const VERSIONS = Object.freeze({ node: '24.21.0', codeServer: '4.139.1' });
@@ -297,6 +297,14 @@ export const DEFAULT_SETTINGS = Object.freeze({
 });
 
 /**
+ * What the test runners add to DEFAULT_SETTINGS: VS Code's default `files.autoSave: afterDelay`
+ * would save a test's "unsaved" change a second later, whenever the machine is slow enough.
+ */
+export const TEST_SETTINGS = Object.freeze({
+  'files.autoSave': 'off',
+});
+
+/**
  * Starts code-server on 127.0.0.1 in its own process group and waits until it serves HTTP.
  * `stop()` ends the whole group (and any descendant that left it) and waits until none is left.
  */
@@ -468,6 +476,36 @@ export function pruneRuns(prefix, keep = 5) {
     if (Date.now() - run.mtime > 3600_000) rmSync(run.path, { recursive: true, force: true });
   }
   return dir;
+}
+
+/**
+ * Copies the workspace folder `source` into a new temp dir (as `<tmp>/<basename of source>`,
+ * so the workbench shows the same folder name), leaving out node_modules, out/ and .git.
+ * Tests that edit, create or save files then never touch the original. Returns
+ * { dir, remove() }; remove() deletes the copy (and is also run when the process exits).
+ *
+ * Where the original finds packages in an ancestor's node_modules (the sample finds
+ * @types/node in the repo's), the copy's parent gets a symlink to that folder, so TypeScript
+ * resolves the same types in the copy and reports no errors the original does not have.
+ */
+export function copyWorkspace(source, { prefix = 'eventflow-ws-' } = {}) {
+  if (!existsSync(source)) throw new EnvError(`The workspace folder to copy, ${source}, does not exist.`);
+  const parent = mkdtempSync(join(tmpdir(), prefix));
+  const dir = join(parent, basename(source));
+  const skip = new Set(['node_modules', 'out', '.git']);
+  cpSync(source, dir, { recursive: true, filter: (from) => from === source || !skip.has(basename(from)) });
+  for (let up = dirname(source); up !== dirname(up); up = dirname(up)) {
+    if (existsSync(join(up, 'node_modules'))) {
+      symlinkSync(join(up, 'node_modules'), join(parent, 'node_modules'), 'dir');
+      break;
+    }
+  }
+  const remove = () => {
+    process.off('exit', remove);
+    rmSync(parent, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  };
+  process.on('exit', remove);
+  return { dir, remove };
 }
 
 export function logTail(file, lines = 40) {

@@ -2,14 +2,17 @@
 // Runs test/extension/suite (Mocha) inside a real VS Code extension host:
 //   prepare the env (scripts/vscode-env.mjs) -> build the extension -> compile the suite into
 //   out/extension-tests/ -> install the extension under test + the harness extension (with the
-//   compiled suite) into a fresh extensions dir -> start code-server on the sample folder with
-//   EVENTFLOW_TEST_RUN=<results file> -> open the workbench in headless Chromium (the extension
-//   host starts only when a window connects) -> wait for the results -> print them.
+//   compiled suite) into a fresh extensions dir -> copy the sample folder to a temp dir -> start
+//   code-server on the copy (files.autoSave off) with EVENTFLOW_TEST_RUN=<results file> -> open
+//   the workbench in headless Chromium (the extension host starts only when a window connects)
+//   -> wait for the results -> print them.
 // Ends with the line `N passed, N failed`; exits non-zero on any failure. Always cleans up.
 //
 // Options (or environment):
 //   --extension <dir>   EVENTFLOW_EXTENSION_DIR   extension under test (default: the repo)
-//   --folder <dir>      EVENTFLOW_SAMPLE_DIR      workspace to open (default: sample-workspace/)
+//   --folder <dir>      EVENTFLOW_SAMPLE_DIR      workspace to test on (default: sample-workspace/); the
+//                                                 tests run on a fresh temp copy of it, removed afterwards
+//   --in-place                                    open the folder itself instead of a copy (tests edit files!)
 //   --grep <pattern>    EVENTFLOW_TEST_GREP       only tests whose full title matches
 //   --no-build          EVENTFLOW_SKIP_BUILD=1    do not run <extension>/scripts/build.mjs
 //   --keep                                        keep the run's state dir (logs, results)
@@ -22,8 +25,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  EnvError, buildExtension, cacheDir, defaultExtensionDir, defaultSampleDir, installExtension, logTail, prepare,
-  pruneRuns, repoRoot, sleep, startCodeServer,
+  EnvError, buildExtension, cacheDir, copyWorkspace, defaultExtensionDir, defaultSampleDir, installExtension, logTail, prepare,
+  pruneRuns, repoRoot, sleep, startCodeServer, TEST_SETTINGS,
 } from '../../scripts/vscode-env.mjs';
 import { launchBrowser, openWorkbench } from '../ui/workbench.mjs';
 
@@ -38,11 +41,12 @@ const { values: opts } = parseArgs({
     folder: { type: 'string' },
     grep: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    'in-place': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
 const extensionDir = resolve(opts.extension ?? defaultExtensionDir);
-const folder = resolve(opts.folder ?? defaultSampleDir);
+const sourceFolder = resolve(opts.folder ?? defaultSampleDir);
 const grep = opts.grep ?? process.env.EVENTFLOW_TEST_GREP;
 const skipBuild = opts['no-build'] || process.env.EVENTFLOW_SKIP_BUILD === '1';
 const activationTimeoutMs = Number(process.env.EVENTFLOW_TEST_ACTIVATION_TIMEOUT || 120) * 1000;
@@ -171,11 +175,18 @@ async function main() {
     if (underTest) say(`installed ${underTest.id} ${underTest.manifest.version} from ${extensionDir}`);
     else say(`no package.json in ${extensionDir}: running the suite without an extension under test`);
     const harness = installExtension(harnessDir, extensionsDir);
+    let folder = sourceFolder;
+    if (!opts['in-place']) {
+      const copy = copyWorkspace(sourceFolder, { prefix: 'eventflow-ext-ws-' });
+      cleanups.push(async () => copy.remove());
+      folder = copy.dir;
+      say(`testing on a fresh copy of ${relative(process.cwd(), sourceFolder) || sourceFolder}: ${folder}`);
+    }
     const compiled = await compileSuite(join(harness.dir, 'suite'));
     say(`compiled ${compiled} suite file(s) into ${relative(repoRoot, suiteOut)}/ and the harness`);
 
     server = await startCodeServer({
-      folder, extensionsDir, userDataDir, paths, logFile: join(stateDir, 'code-server.log'),
+      folder, extensionsDir, userDataDir, paths, logFile: join(stateDir, 'code-server.log'), settings: TEST_SETTINGS,
       env: {
         EVENTFLOW_TEST_RUN: resultsFile,
         EVENTFLOW_MOCHA_PATH: mochaCjsPath(),

@@ -66,6 +66,12 @@ const IRREGULAR: Record<string, string> = {
 
 export function pastTense(verb: string): string {
   if (Object.hasOwn(IRREGULAR, verb)) return IRREGULAR[verb];
+  // The progressive form: `archiving` → `archived`, `shipping` → `shipped`, `processing` → `processed`.
+  if (verb.length > 5 && verb.endsWith('ing')) {
+    let stem = verb.slice(0, -3);
+    if (/([^aeiouslfz])\1$/.test(stem)) stem = stem.slice(0, -1);
+    return pastTense(stem);
+  }
   if (verb.endsWith('e')) return verb + 'd';
   if (/[^aeiou]y$/.test(verb)) return verb.slice(0, -1) + 'ied';
   // Short verbs ending consonant-vowel-consonant double the consonant (stop → stopped).

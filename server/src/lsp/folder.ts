@@ -35,6 +35,8 @@ export class Folder {
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
   private readonly queued = new Map<string, FileChange>();
+  /** Open documents' texts, kept here so that a rebuilt index starts from them. */
+  private readonly overlays = new Map<string, string>();
   private generation = 0;
 
   constructor(
@@ -69,7 +71,9 @@ export class Folder {
       baseConventions: conventionsFromSettings(this.settings),
       onProgress: (done, total) => this.host.onProgress(this, done, total),
     });
-    for (const [path, text] of openDocuments) if (this.contains(path)) setup.index.setOverlayQuiet(path, text);
+    // The open documents as they are now: edits that arrived while the index was being created included.
+    for (const [path, text] of openDocuments) if (this.contains(path) && !this.overlays.has(path)) this.overlays.set(path, text);
+    for (const [path, text] of this.overlays) setup.index.setOverlayQuiet(path, text);
     const previous = this.setup;
     this.setup = setup;
     this.conv = new Converter(setup.index);
@@ -103,9 +107,14 @@ export class Folder {
 
   /** Sets or clears an open document's text. */
   setOverlay(path: string, text: string | undefined): UpdateResult {
+    if (text === undefined) this.overlays.delete(path);
+    else this.overlays.set(path, text);
     if (this.indexing) {
-      if (text === undefined) this.index.removeOverlayQuiet(path);
-      else this.index.setOverlayQuiet(path, text);
+      // The index being built (or, before it exists, the next one) takes the text when it starts.
+      if (this.setup) {
+        if (text === undefined) this.index.removeOverlayQuiet(path);
+        else this.index.setOverlayQuiet(path, text);
+      }
       this.queued.set(path, { path, text });
       return { diagnosticsChanged: [], graphChanged: false };
     }

@@ -46,17 +46,19 @@ export function generateHandler(folder: Folder, key: string, module: string, ver
     const indent = memberIndent(text, cls.span.start, closing);
     const beforeClosing = text.slice(0, closing).replace(/[ \t]*$/, '');
     const insertAt = beforeClosing.length;
-    const methodText = `\n${handlerMethod(decorator, key, method, decl.name, indent)}`;
+    const methodText = `\n${handlerMethod(decorator, key, method, decl.name, indent)}\n`;
     const imports = missingImports(facts, path, [
       { name: decorator, from: exportingFile(folder, decorator) },
       { name: decl.name, from: decl.file, typeOnly: true },
     ]);
     if (imports) builder.insert(path, folder.conv.position(path, importInsertOffset(facts, text)), imports);
     builder.insert(path, folder.conv.position(path, insertAt), methodText);
+    // Where the new method's decorator is once the edit is applied: after the blank line, below any added imports.
+    const at = { line: folder.conv.position(path, insertAt).line + 1 + (imports.match(/\n/g)?.length ?? 0), character: indent.length };
     return {
       edit: builder.build(),
       summary: `Added ${className}.${method} for '${key}' in ${relativePath(folder.root, path)}`,
-      reveal: { uri: pathToUri(path), range: { start: folder.conv.position(path, insertAt), end: folder.conv.position(path, insertAt) } },
+      reveal: { uri: pathToUri(path), range: { start: at, end: at } },
     };
   }
   // A new handler file, and the import in the module's index that registers it.

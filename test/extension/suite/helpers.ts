@@ -134,3 +134,85 @@ export async function waitForDiagnostics(
     return predicate(diagnostics) ? diagnostics : undefined;
   }, timeoutMs, message);
 }
+
+// ---------------------------------------------------------------------------------------
+// Event Flow specifics
+
+/** The sample's four deliberate mistakes (`path:LINE code`), as the protocol tests know them. */
+export const SAMPLE_DIAGNOSTICS = [
+  'src/modules/items/domain/events.ts:51 event-naming',
+  'src/modules/notifications/services/notifications-event-handlers.ts:21 unknown-event',
+  'src/modules/users/domain/events.ts:24 unpublished-event',
+  'src/modules/users/services/user-service.ts:58 unhandled-event',
+];
+
+/** What the extension's `activate` returns (client/src/extension.ts), as the tests use it. */
+export type EventFlowApi = import('../../../client/src/extension').EventFlowApi;
+
+/** Activates Event Flow and waits for its first index; returns its API. */
+export async function eventFlowReady(timeoutMs = 60_000): Promise<EventFlowApi> {
+  const api = await activateExtensionUnderTest<EventFlowApi>();
+  await Promise.race([
+    api.ready,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`Event Flow's first index did not finish within ${timeoutMs} ms`)), timeoutMs)),
+  ]);
+  return api;
+}
+
+/** A workspace file's URI from its path relative to the workspace root. */
+export function sampleUri(relPath: string): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceRoot(), ...relPath.split(/[\\/]/));
+}
+
+/** `uri` relative to the workspace root, with forward slashes. */
+export function relPath(uri: vscode.Uri): string {
+  return path.relative(workspaceRoot().fsPath, uri.fsPath).split(path.sep).join('/');
+}
+
+/** A location (or location link) as `relative/path.ts:LINE` (1-based line), for exact comparisons. */
+export function where(location: vscode.Location | vscode.LocationLink): string {
+  const uri = 'targetUri' in location ? location.targetUri : location.uri;
+  const range = 'targetUri' in location ? (location.targetSelectionRange ?? location.targetRange) : location.range;
+  return `${relPath(uri)}:${range.start.line + 1}`;
+}
+
+/** Every Event Flow diagnostic of the workspace as `path:LINE code`, sorted. */
+export function eventFlowDiagnostics(): string[] {
+  return vscode.languages
+    .getDiagnostics()
+    .flatMap(([uri, diagnostics]) => diagnostics.filter((d) => d.source === 'event-flow').map((d) => `${relPath(uri)}:${d.range.start.line + 1} ${codeOf(d)}`))
+    .sort();
+}
+
+/** A diagnostic's code as a string (VS Code may wrap it as `{ value, target }`). */
+export function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code);
+}
+
+/** The Event Flow diagnostics of one file. */
+export function eventFlowDiagnosticsOf(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'event-flow');
+}
+
+/**
+ * Reverts every document with unsaved changes (untitled ones too), so a test that edits leaves
+ * the workspace as it found it for the next one, and closes all editors. Files on disk are not
+ * touched. (Closing a dirty editor would open a "Save changes?" dialog that blocks the suite.)
+ */
+export async function revertAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor(() => !doc.isDirty || doc.isClosed, 5000, `${doc.uri.toString()} to be reverted`);
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Edits of a WorkspaceEdit grouped by relative path: `{ 'src/a.ts': ['8:25 item.archived', …] }` (1-based line, 0-based column). */
+export function editsByFile(edit: vscode.WorkspaceEdit): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [uri, edits] of edit.entries()) {
+    out[relPath(uri)] = edits.map((e) => `${e.range.start.line + 1}:${e.range.start.character} ${e.newText}`).sort();
+  }
+  return out;
+}
