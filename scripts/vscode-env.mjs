@@ -177,6 +177,10 @@ async function ensureCodeServer(say) {
   }
   say(`installing code-server ${VERSIONS.codeServer} with Node ${VERSIONS.node} into ${codeServerPrefix} (about 2 minutes and 620 MB; native modules are built for Node 24)`);
   const env = { ...process.env, PATH: [join(node24Dir, 'bin'), process.env.PATH].join(delimiter) };
+  // Run from an npm script (`npm test`), the outer npm's user agent ("node/v20") is in the
+  // environment, and the nested npm would pass it on: code-server's postinstall reads the Node
+  // version from it and refuses. The nested npm sets its own when none is inherited.
+  delete env.npm_config_user_agent;
   // `npm` is a `#!/usr/bin/env node` script, so with Node 24 first on PATH npm and every install
   // script run on Node 24; --nodedir makes node-gyp build against Node 24's headers, not the
   // machine-wide `nodedir=/usr` (Node 20) that npm is configured with here.
