@@ -66,8 +66,9 @@ if (args.build) {
     process.exit(r.status ?? 1);
   }
 }
-const snapshot = join(root, 'out/fuzz-run');
+const snapshot = join(root, `out/fuzz-run-${process.pid}`); // one per run: several may run at once
 rmSync(snapshot, { recursive: true, force: true });
+process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
 cpSync(join(root, 'dist'), join(snapshot, 'dist'), { recursive: true });
 mkdirSync(join(root, 'test/fuzz/cases'), { recursive: true });
 mkdirSync(join(snapshot, 'test/fuzz'), { recursive: true });

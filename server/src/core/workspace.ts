@@ -43,6 +43,12 @@ export interface FileEntry {
   skipped?: string;
   /** The surface signature of the facts, to tell whether an edit changed declarations. */
   surface?: string;
+  /**
+   * Whether the pre-filter (`mayMatter`) passes the text the facts come from. A file it does
+   * not pass is parsed only because resolution needed it or because it is open; its own
+   * classes, publishes and handlers do not count (see `contribute`).
+   */
+  matters?: boolean;
   contribution: FileContribution;
 }
 
@@ -432,6 +438,7 @@ export class WorkspaceIndex {
     facts.isTest = entry.isTest;
     if (facts.parseFailure) this.skipped.push({ file: entry.rel, reason: facts.parseFailure });
     entry.facts = facts;
+    entry.matters = mayMatter(entry.path, text, this.conventions);
     entry.lineStarts = computeLineStarts(text);
     entry.surface = surfaceOf(facts);
   }
@@ -449,6 +456,7 @@ export class WorkspaceIndex {
     r.facts.isTest = entry.isTest;
     if (r.facts.parseFailure) this.skipped.push({ file: entry.rel, reason: r.facts.parseFailure });
     entry.facts = r.facts;
+    entry.matters = true; // workers extract only what the pre-filter passes
     entry.lineStarts = r.lineStarts;
     entry.surface = surfaceOf(r.facts);
   }
@@ -644,8 +652,14 @@ export class WorkspaceIndex {
       return usesByKey;
     };
     const c: FileContribution = { declarations: [], publishers: [], handlers: [], unresolved: [], flows: [], refs: [] };
+    // A file the pre-filter passes over holds no event facts of its own but where its text
+    // fools the pre-filter (broken code the parser still reads a class in). Whether such a file
+    // was parsed at all depends on what was opened and resolved before, and in which order:
+    // the graph must not, so only its classes used as events elsewhere count (and its constants).
+    const own = entry.matters !== false;
 
     for (const cls of facts.classes) {
+      if (!own && !this.eventClassesByUse.has(`${file}#${cls.name}`)) continue;
       if (cls.extends.length === 0 && !cls.implements && !this.eventClassesByUse.has(`${file}#${cls.name}`)) continue;
       const info = this.resolver.eventInfo({ file, decl: cls });
       if (!info.isEvent || info.key === undefined) continue;
@@ -672,7 +686,7 @@ export class WorkspaceIndex {
     }
 
     const publishesByFunction = new Map<string, EventPublisher[]>();
-    for (const site of facts.publishes) {
+    for (const site of own ? facts.publishes : []) {
       let key: string | undefined;
       let reason: string | undefined;
       // `this.apply(e)` publishes only in a class that extends `AggregateRoot` (not in the base itself).
@@ -718,7 +732,7 @@ export class WorkspaceIndex {
     }
 
     const calls = new Map(facts.functions.map((f) => [f.id, f.calls]));
-    for (const site of facts.handlers) {
+    for (const site of own ? facts.handlers : []) {
       let paramKey: string | undefined;
       if (site.paramType) {
         const cls = this.resolver.resolveClass(file, site.paramType);

@@ -35,6 +35,8 @@ export class Folder {
   readonly ready: Promise<void>;
   private resolveReady!: () => void;
   private readonly queued = new Map<string, FileChange>();
+  /** The index whose diagnostics the editor shows: the last completed build's. */
+  private published: Setup | undefined;
   /** Open documents' texts, kept here so that a rebuilt index starts from them. */
   private readonly overlays = new Map<string, string>();
   private generation = 0;
@@ -74,15 +76,18 @@ export class Folder {
     // The open documents as they are now: edits that arrived while the index was being created included.
     for (const [path, text] of openDocuments) if (this.contains(path) && !this.overlays.has(path)) this.overlays.set(path, text);
     for (const [path, text] of this.overlays) setup.index.setOverlayQuiet(path, text);
-    const previous = this.setup;
     this.setup = setup;
     this.conv = new Converter(setup.index);
     const started = Date.now();
     await setup.index.indexAll();
     if (generation !== this.generation) return { diagnosticsChanged: [], graphChanged: false }; // superseded by a newer build
     this.host.log(`Indexed ${this.root}: ${setup.index.stats.filesScanned} files (${setup.index.stats.filesParsed} parsed), ${setup.index.graph.events.size} events in ${Date.now() - started} ms`);
-    // Every file that had or has findings, configuration files included, is republished.
+    // Every file that had or has findings, configuration files included, is republished. What
+    // the editor shows comes from the last build that completed: one superseded by a newer
+    // build (two configuration changes in a row) never published anything.
     const changed = new Set<string>([...setup.index.filesWithDiagnostics(), ...setup.configDiagnostics().map((d) => d.file)]);
+    const previous = this.published;
+    this.published = setup;
     if (previous) for (const f of [...previous.index.filesWithDiagnostics(), ...previous.configDiagnostics().map((d) => d.file)]) changed.add(f);
     this.indexing = false;
     const queued = [...this.queued.values()];

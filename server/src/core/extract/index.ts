@@ -53,28 +53,4 @@ function safely(fn: Extractor, path: string, text: string, conventions: Conventi
   }
 }
 
-/**
- * Whether a file can contain a fact that matters by itself: an event class (any subclass, or
- * a class implementing an event interface), a handler, a registration or a publish. Files
- * that only declare constants, re-export, or declare plain classes (CQRS events that are
- * events because a handler names them) are not parsed eagerly: resolution parses them on
- * demand when an import leads there, so skipping them here never loses a fact.
- */
-export function mayMatter(path: string, text: string, conventions: Conventions): boolean {
-  if (isPython(path)) {
-    if (/^\s*class\s+\w+\s*\(/m.test(text)) return true;
-  } else if (text.includes('extends')) return true;
-  for (const d of conventions.handlerDecorators) if (text.includes(d.name)) return true;
-  for (const r of conventions.registrations) if (text.includes(r.name.slice(r.name.lastIndexOf('.') + 1))) return true;
-  for (const p of conventions.publishes) {
-    if (p.kind === 'instance') {
-      if (text.includes(`.${p.name}(`)) return true;
-    } else if (p.kind === 'method') {
-      // A receiver is recognised by its declared type, written in the file (or `this` in a subclass: `extends` above).
-      if (text.includes(p.name) && (p.thisExtends?.length || (p.receiverTypes ?? []).some((t) => text.includes(t)))) return true;
-    } else if (text.includes(p.name)) return true;
-  }
-  for (const h of conventions.handlerCalls ?? []) if (text.includes(h.name)) return true;
-  for (const i of conventions.eventInterfaces ?? []) if (text.includes(i)) return true;
-  return false;
-}
+export { mayMatter, mentionsUse } from './triggers';
