@@ -242,14 +242,3 @@ export function appendUnique<T>(list: T[], items: readonly T[]): T[] {
   }
   return list;
 }
-
-/** Every name that can make a file relevant; used by the pre-filter. */
-export function triggerWords(c: Conventions): string[] {
-  const words = new Set<string>(['extends', 'export']);
-  for (const d of c.handlerDecorators) words.add(d.name);
-  for (const r of c.registrations) words.add(r.name.split('.').pop()!);
-  for (const p of c.publishes) words.add(p.name);
-  for (const h of c.handlerCalls) words.add(h.name);
-  for (const i of c.eventInterfaces) words.add(i);
-  return [...words];
-}

@@ -4,7 +4,7 @@
  * is reported as skipped with a reason.
  */
 import * as fs from 'node:fs';
-import { GlobSet, relativePath, slash } from './text';
+import { GlobSet, relativePath } from './text';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.py'];
 
@@ -122,9 +122,6 @@ function readRegularFile(path: string, maxSize: number): { bytes: Buffer } | { s
   }
 }
 
-export function toPosixPath(p: string): string {
-  return slash(p);
-}
 
 /** Why a file of `size` bytes is skipped under the `maxFileSize` limit. */
 export function tooLarge(size: number, maxSize: number): string {

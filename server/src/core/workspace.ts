@@ -21,11 +21,9 @@ import {
   type EventHandler,
   type EventPublisher,
   type FileContribution,
-  type Flow,
   type KeyRef,
-  type Unresolved,
 } from './graph';
-import { decodeSource, readSourceFile, readTextFile, scanWorkspace, isSourcePath, type Skipped } from './host';
+import { readSourceFile, readTextFile, scanWorkspace, isSourcePath, type Skipped } from './host';
 import { runWorker, workerCount, type ExtractedFile } from './parallel';
 import { Resolver } from './resolve';
 import { diagnoseCycles, diagnoseKey, diagnoseUnresolved, type CoreDiagnostic } from './rules';
@@ -865,5 +863,3 @@ function sortDiagnostics(list: CoreDiagnostic[]): CoreDiagnostic[] {
   return list.sort((a, b) => a.file.localeCompare(b.file) || a.span.start - b.span.start || a.code.localeCompare(b.code));
 }
 
-export { decodeSource, contributionKeys };
-export type { Flow, Unresolved };
